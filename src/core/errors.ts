@@ -1,0 +1,35 @@
+// Every operational error tallennin raises carries one of these stable codes.
+// docs/errors.md lists the same codes for operators; test/core/errors.test.ts keeps the two in step.
+export const errorCodes = {
+  TAL_CONFIG_UNREADABLE: 'the configuration file could not be read or parsed',
+  TAL_CONFIG_INVALID: 'the configuration does not match the schema; the message names the field',
+  TAL_KEY_INVALID: 'a key file is not a key of the expected kind',
+  TAL_KEY_PASSPHRASE: 'the private key could not be decrypted with the passphrase given',
+  TAL_SEAL_FORMAT: 'sealed data is not in a format version this build can read',
+  TAL_SEAL_WRONG_KEY: 'the content key of a recording cannot be unwrapped with the private key given',
+  TAL_SEAL_AUTH_FAILED: 'sealed data failed authentication: it was altered, or belongs elsewhere',
+  TAL_EXPORT_CHUNK_MISSING: 'a chunk of the recording is missing',
+  TAL_EXPORT_CHUNK_REORDERED: 'chunks of the recording are stored out of order',
+  TAL_EXPORT_CHUNK_ALTERED: 'a chunk of the recording was altered',
+  TAL_EXPORT_FINAL_MISSING: 'the final chunk of a recording that was closed normally is missing',
+  TAL_STORE_NOT_OPEN: 'the store is not open',
+  TAL_STORE_LOCKED: 'the store is in use by another process',
+  TAL_RECORDING_NOT_FOUND: 'no recording with that id',
+  TAL_CAPTURE_DEVICE: 'the capture device could not be opened or was lost',
+  TAL_USAGE: 'the command line is not valid',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class TalError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TalError';
+    this.code = code;
+  }
+}
+
+export function isTalError(err: unknown, code?: ErrorCode): err is TalError {
+  return err instanceof TalError && (code === undefined || err.code === code);
+}
