@@ -1,0 +1,113 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Config } from '../core/config/index.js';
+import { lineVox } from '../core/config/index.js';
+import { OPUS_PRESKIP_48K } from '../core/ogg/index.js';
+import type { PublicSealingKey } from '../core/seal/index.js';
+import { alsaBinding } from './capture/alsa-binding.js';
+import type { CaptureBinding } from './capture/binding.js';
+import { Capture, type CaptureSink } from './capture/capture.js';
+import { Line } from './line/line.js';
+import { createOpusEncoder } from './recorder/opus-encoder.js';
+import { RecordingWriter, type WriterDeps } from './recorder/recording-writer.js';
+import type { RecordingRecord } from './store/recording-record.js';
+import { RecordingStore } from './store/recording-store.js';
+
+const FRAME_MS = 20;
+
+export interface BoxOptions {
+  config: Config;
+  sealTo: PublicSealingKey;
+  log: Logger;
+  binding?: CaptureBinding;
+  clock?: Clock;
+  /** stop capturing after this many samples per channel (the `--duration` of `record`) */
+  stopAfterSamples?: number;
+}
+
+/**
+ * The appliance's recording path: one capture device, its channels mapped to lines, each line
+ * deciding when a call runs, each call sealed into the store. Emits 'recorded' with every
+ * finished recording, 'done' once `stopAfterSamples` of audio were captured, and 'alarm'.
+ */
+export class Box extends EventEmitter {
+  readonly lines: Line[];
+  readonly capture: Capture;
+  private stopped: Promise<void> | undefined;
+
+  private constructor(readonly store: RecordingStore, private readonly opts: BoxOptions) {
+    super();
+    const { config, log } = opts;
+    const rate = config.capture.rate;
+    const writerDeps: WriterDeps = {
+      store,
+      sealTo: opts.sealTo,
+      audio: { codec: 'opus', inputSampleRate: rate, frameMs: FRAME_MS, preSkip: OPUS_PRESKIP_48K, bitrate: config.opus.bitrate },
+      packetsPerChunk: Math.round(config.recorder.chunkMs / FRAME_MS),
+      newEncoder: () => createOpusEncoder(rate, config.opus.bitrate),
+      log,
+      onWriteError: (err) => this.emit('alarm', { kind: 'storage-write', message: err.message }),
+    };
+    const byChannel = new Map<number, Line>();
+    this.lines = config.lines.map((l) => {
+      const vox = lineVox(config, l.id);
+      const line = new Line(
+        { id: l.id, sampleRate: rate, vox, preRollMs: config.recorder.preRollMs, maxCallMs: config.recorder.maxCallMinutes * 60_000 },
+        {
+          timeOf: (position) => this.capture.timeOf(position),
+          startRecording: (lineId, startMs) => RecordingWriter.start(writerDeps, lineId, startMs),
+          onRecorded: (record: RecordingRecord) => this.emit('recorded', record),
+          log,
+        },
+      );
+      byChannel.set(l.channel, line);
+      return line;
+    });
+    const limit = opts.stopAfterSamples ?? Infinity;
+    const sink: CaptureSink = {
+      frames: (position, frames) => {
+        if (position >= limit) return;
+        for (const [channel, line] of byChannel) line.frame(position, frames[channel]!);
+        if (position + frames[0]!.length >= limit) this.emit('done');
+      },
+      discontinuity: (position, samples) => {
+        for (const line of this.lines) line.discontinuity(position, samples);
+      },
+    };
+    this.capture = new Capture({
+      binding: opts.binding ?? alsaBinding,
+      params: { device: config.capture.device, rate, channels: config.capture.channels, periodFrames: (rate * config.capture.periodMs) / 1000 },
+      frameSamples: (rate * FRAME_MS) / 1000,
+      sink,
+      clock: opts.clock ?? systemClock,
+      log,
+    });
+    this.capture.on('state', (state) => {
+      if (state === 'lost') this.emit('alarm', { kind: 'capture-lost', message: this.capture.stats.lastError ?? 'capture device lost' });
+    });
+  }
+
+  /** Opens the store, finalises what a crash left open, and starts capturing. */
+  static async start(opts: BoxOptions): Promise<Box> {
+    const store = await RecordingStore.open(opts.config.storage.path);
+    const recovered = await store.recoverOpen();
+    for (const r of recovered) {
+      opts.log.warn({ recording: r.id, line: r.line, durationMs: r.durationMs }, 'recording left open by a crash finalised as truncated');
+    }
+    const box = new Box(store, opts);
+    box.capture.start();
+    return box;
+  }
+
+  /** Stops capture, ends calls in progress, writes everything and closes the store. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.capture.stop();
+      const end = Math.min(this.capture.samples, this.opts.stopAfterSamples ?? Infinity);
+      await Promise.all(this.lines.map((l) => l.close(end)));
+      await this.store.close();
+    })();
+    return this.stopped;
+  }
+}

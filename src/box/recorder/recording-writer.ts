@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import { uuidv7 } from '../../core/ids.js';
+import { newContentKey, packPackets, sealChunk, wrapContentKey, type PublicSealingKey } from '../../core/seal/index.js';
+import type { RecordingStore } from '../store/recording-store.js';
+import type { OpusParams, RecordingRecord } from '../store/recording-record.js';
+import type { FrameEncoder } from './opus-encoder.js';
+
+export interface WriterDeps {
+  store: RecordingStore;
+  sealTo: PublicSealingKey;
+  audio: OpusParams;
+  /** Opus packets per sealed chunk: at most this much audio is ever only in memory */
+  packetsPerChunk: number;
+  newEncoder(): FrameEncoder;
+  log: Logger;
+  /** a write failed: the alarm is the caller's to raise */
+  onWriteError(err: Error): void;
+}
+
+/**
+ * One recording on the box: PCM in, sealed ~1 s chunks of Opus packets out to the store.
+ * The content key lives only in this object's memory; once it is gone, only the controller's
+ * private key can reach the audio. Writes go through one queue per recording, in order.
+ */
+export class RecordingWriter {
+  private record: RecordingRecord;
+  private readonly contentKey: Buffer;
+  private readonly encoder: FrameEncoder;
+  private readonly frame: Int16Array;
+  private fill = 0;
+  private packets: Buffer[] = [];
+  private nextIndex = 0;
+  private totalPackets = 0;
+  private queue: Promise<void>;
+  private finished = false;
+
+  private constructor(private readonly deps: WriterDeps, line: string, startMs: number) {
+    this.contentKey = newContentKey();
+    const id = uuidv7(startMs);
+    this.record = {
+      v: 1, id, line, start: Math.round(startMs), durationMs: 0, state: 'open', chunks: 0,
+      audio: deps.audio, keyId: deps.sealTo.keyId,
+      wrappedKey: wrapContentKey(this.contentKey, id, deps.sealTo).toString('base64'),
+      gapMs: 0,
+    };
+    this.encoder = deps.newEncoder();
+    this.frame = new Int16Array((deps.audio.inputSampleRate * deps.audio.frameMs) / 1000);
+    this.queue = this.write(() => deps.store.putRecording(this.record));
+  }
+
+  static start(deps: WriterDeps, line: string, startMs: number): RecordingWriter {
+    return new RecordingWriter(deps, line, startMs);
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  get startMs(): number {
+    return this.record.start;
+  }
+
+  /** Audio encoded so far, in ms. */
+  get durationMs(): number {
+    return this.totalPackets * this.deps.audio.frameMs;
+  }
+
+  /** PCM of any length; encoded in whole frames. */
+  feed(samples: Int16Array): void {
+    if (this.finished) throw new Error(`recording ${this.id} is finished`);
+    const frame = this.frame;
+    let i = 0;
+    while (i < samples.length) {
+      const n = Math.min(frame.length - this.fill, samples.length - i);
+      frame.set(samples.subarray(i, i + n), this.fill);
+      this.fill += n;
+      i += n;
+      if (this.fill === frame.length) this.encodeFrame();
+    }
+  }
+
+  /** Audio the capture lost inside this call, filled with silence by the capture. */
+  countGap(ms: number): void {
+    this.record = { ...this.record, gapMs: this.record.gapMs + ms };
+  }
+
+  /** Flushes the last partial frame (padded with silence) and writes the final chunk. */
+  async finish(endReason: NonNullable<RecordingRecord['endReason']>): Promise<RecordingRecord> {
+    if (!this.finished) {
+      this.finished = true;
+      if (this.fill > 0) {
+        this.frame.fill(0, this.fill);
+        this.encodeFrame();
+      }
+      this.sealAndWrite(true, endReason);
+      this.contentKey.fill(0);
+    }
+    await this.queue;
+    return this.record;
+  }
+
+  /** Resolves when every chunk handed to the store so far is written. */
+  flushed(): Promise<void> {
+    return this.queue;
+  }
+
+  private encodeFrame(): void {
+    this.packets.push(this.encoder.encode(this.frame));
+    this.totalPackets++;
+    this.fill = 0;
+    if (this.packets.length === this.deps.packetsPerChunk) this.sealAndWrite(false);
+  }
+
+  private sealAndWrite(final: boolean, endReason?: RecordingRecord['endReason']): void {
+    const index = this.nextIndex++;
+    const sealed = sealChunk(this.contentKey, this.record.id, index, final, packPackets(this.packets));
+    this.packets = [];
+    const durationMs = this.durationMs;
+    this.record = {
+      ...this.record,
+      chunks: index + 1,
+      durationMs,
+      ...(final ? { state: 'closed' as const, end: this.record.start + durationMs, endReason } : {}),
+    };
+    const snapshot = this.record;
+    this.queue = this.write(() => this.deps.store.putChunk(snapshot, index, sealed));
+  }
+
+  private write(op: () => Promise<void>): Promise<void> {
+    return (this.queue ?? Promise.resolve()).then(op).catch((err: Error) => {
+      this.deps.log.error({ recording: this.record.id, err: err.message }, 'recording write failed');
+      this.deps.onWriteError(err);
+    });
+  }
+}

@@ -1,0 +1,35 @@
+// Every keyspace of the box's LevelDB is declared here, once. Sublevel prefixes keep each
+// range apart; within a range, fixed-width hex makes byte order equal numeric order.
+
+export const keyspaces = {
+  /** recording id → RecordingRecord (plaintext: only what retention and sync need) */
+  recordings: 'rec',
+  /** recording id ! chunk index (8 hex digits) → sealed chunk bytes */
+  chunks: 'chunk',
+  /** reserved for the sync issue: seq (16 hex digits) → event */
+  outbox: 'outbox',
+  /** reserved for the retention issue: seq (16 hex digits) → hash-chained entry */
+  audit: 'audit',
+  /** reserved for the retention issue: recording id → tombstone without personal data */
+  tombstones: 'tomb',
+} as const;
+
+const INDEX_WIDTH = 8;
+
+export function chunkKey(recordingId: string, index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) {
+    throw new TypeError(`chunk index must be an integer from 0 to 2^32-1, got ${index}`);
+  }
+  return `${recordingId}!${index.toString(16).padStart(INDEX_WIDTH, '0')}`;
+}
+
+/** The index a chunk key was stored under (what the key says, which a tamperer may have changed). */
+export function chunkIndexOf(key: string): number {
+  return parseInt(key.slice(key.lastIndexOf('!') + 1), 16);
+}
+
+/** Range options covering every chunk of one recording, in index order. */
+export function chunkRange(recordingId: string): { gt: string; lt: string } {
+  // '!' < '0'…'f' < '"': every chunk key of this id sorts strictly inside.
+  return { gt: `${recordingId}!`, lt: `${recordingId}"` };
+}

@@ -1,0 +1,38 @@
+import { isTalError } from '../core/errors.js';
+import { exportRecording } from './export.js';
+import { keys } from './keys.js';
+import { record } from './record.js';
+import { recordings } from './recordings.js';
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  keys,
+  record,
+  recordings,
+  export: exportRecording,
+};
+
+const usage = `usage: tallennin <command> [options]
+  keys init --out DIR                         make the controller's sealing key pair
+  record --config FILE [--duration SECONDS]   run the recorder
+  recordings --config FILE [--json]           list recordings (no personal data)
+  export --config FILE --key KEY --id ID --out FILE.opus
+                                              unseal one recording to Ogg Opus`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : commands[name];
+  if (!command) {
+    process.stderr.write(`${name && name !== 'help' && name !== '--help' ? `unknown command "${name}"\n` : ''}${usage}\n`);
+    return name === 'help' || name === '--help' ? 0 : 2;
+  }
+  try {
+    await command(rest);
+    return 0;
+  } catch (err) {
+    if (isTalError(err)) {
+      process.stderr.write(`tallennin ${name}: ${err.message} [${err.code}]\n`);
+      return err.code === 'TAL_USAGE' ? 2 : 1;
+    }
+    throw err;
+  }
+}

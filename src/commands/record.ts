@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import { Box } from '../box/box.js';
+import { loadConfig } from '../core/config/index.js';
+import { TalError } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import { parsePublicKey } from '../core/seal/index.js';
+import { parse, required } from './args.js';
+
+const usage = 'tallennin record --config FILE [--duration SECONDS]';
+
+/**
+ * `record`: the box's service. Runs until SIGTERM/SIGINT, or, with --duration, until that much
+ * audio was captured (audio time, which on a real device is wall time); then ends the calls in
+ * progress, writes them and exits 0.
+ */
+export async function record(argv: string[]): Promise<void> {
+  const args = parse(argv, { config: { type: 'string' }, duration: { type: 'string' } }, usage);
+  const config = await loadConfig(required(args.config, '--config', usage));
+  let stopAfterSamples: number | undefined;
+  if (args.duration !== undefined) {
+    const seconds = Number(args.duration);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new TalError('TAL_USAGE', `--duration must be a positive number of seconds, got "${args.duration}"\nusage: ${usage}`);
+    stopAfterSamples = Math.round(seconds * config.capture.rate);
+  }
+  const sealTo = parsePublicKey(await readFile(config.seal.publicKey, 'utf8'), `seal.publicKey (${config.seal.publicKey})`);
+  const log = createLogger(config.log.level);
+  log.info({ box: config.box.id, site: config.box.site, lines: config.lines.length, keyId: sealTo.keyId }, 'recorder starting');
+
+  const box = await Box.start({ config, sealTo, log, stopAfterSamples });
+  box.on('alarm', (alarm) => log.error({ alarm }, 'alarm'));
+  await new Promise<void>((resolve) => {
+    box.once('done', resolve);
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await box.stop();
+  log.info({ capture: box.capture.stats }, 'recorder stopped');
+}

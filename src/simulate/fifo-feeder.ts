@@ -1,0 +1,65 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
+export interface FeederOptions {
+  rate: number;
+  channels: number;
+  /** how far ahead of real time the FIFO is kept; the file plugin pads a short read with stale bytes */
+  leadMs?: number;
+  /** keep writing silence after the audio until stopped (the file plugin never sees an end) */
+  padWithSilence?: boolean;
+}
+
+/**
+ * Writes trunk audio into a FIFO at real-time pace, always about `leadMs` ahead, so the ALSA
+ * file plugin (one read() per period) always finds a whole period waiting.
+ */
+export class FifoFeeder {
+  private stopped = false;
+  private fh: FileHandle | undefined;
+  /** ms of audio written so far */
+  writtenMs = 0;
+  readonly done: Promise<void>;
+
+  constructor(path: string, audio: Buffer, private readonly opts: FeederOptions) {
+    this.done = this.run(path, audio).catch((err: NodeJS.ErrnoException) => {
+      // The reader went away (recorder stopped or was killed): that ends the feed.
+      if (err.code !== 'EPIPE' && !this.stopped) throw err;
+    });
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.done;
+  }
+
+  private async run(path: string, audio: Buffer): Promise<void> {
+    const { rate, channels } = this.opts;
+    const lead = this.opts.leadMs ?? 500;
+    const bytesPerMs = (rate * channels * 2) / 1000;
+    const step = Math.round(20 * bytesPerMs);
+    this.fh = await open(path, 'w');
+    const t0 = performance.now();
+    let offset = 0;
+    const silence = Buffer.alloc(step);
+    try {
+      while (!this.stopped) {
+        const ahead = this.writtenMs - (performance.now() - t0);
+        if (ahead > lead) {
+          await new Promise((r) => setTimeout(r, Math.min(20, ahead - lead)));
+          continue;
+        }
+        let piece: Buffer;
+        if (offset < audio.length) {
+          piece = audio.subarray(offset, offset + step);
+          offset += piece.length;
+        } else if (this.opts.padWithSilence ?? true) {
+          piece = silence;
+        } else break;
+        await this.fh.write(piece);
+        this.writtenMs += piece.length / bytesPerMs;
+      }
+    } finally {
+      await this.fh.close().catch(() => {});
+    }
+  }
+}
