@@ -6,3 +6,10 @@ export function memoryLog(): { log: Logger; lines: Record<string, unknown>[] } {
   const log = pino({ level: 'debug' }, { write: (s: string) => lines.push(JSON.parse(s) as Record<string, unknown>) });
   return { log, lines };
 }
+
+/** Collects an async iterable (Array.fromAsync arrives in Node 22). */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

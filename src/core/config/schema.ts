@@ -24,7 +24,7 @@ export const LOG_LEVELS: readonly LogLevel[] = Object.freeze([
 export const DEFAULTS = Object.freeze({
   capture: Object.freeze({ periodMs: 20 as const }),
   vox: Object.freeze({ onDbfs: -40, offDbfs: -46, attackMs: 200, hangMs: 8000, leadMs: 300 }),
-  recorder: Object.freeze({ preRollMs: 2500, chunkMs: 1000, maxCallMinutes: 240 }),
+  recorder: Object.freeze({ preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 }),
   opus: Object.freeze({ bitrate: 12000 }),
   storage: Object.freeze({ minFreeMb: 200 }),
   log: Object.freeze({ level: 'info' as LogLevel }),

@@ -32,7 +32,7 @@ t.test('the minimal form loads, with every default applied', async (t) => {
       { id: 'line-2', channel: 1 },
     ],
     vox: { onDbfs: -40, offDbfs: -46, attackMs: 200, hangMs: 8000, leadMs: 300 },
-    recorder: { preRollMs: 2500, chunkMs: 1000, maxCallMinutes: 240 },
+    recorder: { preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 },
     opus: { bitrate: 12000 },
     storage: { path: '/var/lib/tallennin', minFreeMb: 200 },
     seal: { publicKey: join(dir, 'controller.pub') },
