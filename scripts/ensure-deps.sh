@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Build: libasound2-dev for alsa-capture. Tests and demo: alsa-utils (aplay/arecord), sox,
+# Build: cmake (audify builds libopus) and libasound2-dev (alsa-capture). Tests and demo: alsa-utils (aplay/arecord), sox,
 # espeak-ng (Finnish speech), ffmpeg and opus-tools (prove exports play), socat (serial ptys),
 # mosquitto (a real broker).
-debs=(libasound2-dev alsa-utils sox espeak-ng ffmpeg opus-tools socat mosquitto)
+debs=(cmake libasound2-dev alsa-utils sox espeak-ng ffmpeg opus-tools socat mosquitto)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
