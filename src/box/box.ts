@@ -16,6 +16,15 @@ import { RecordingStore } from './store/recording-store.js';
 
 const FRAME_MS = 20;
 
+export type AlarmKind = 'capture-lost' | 'storage-write';
+
+export interface Alarm {
+  kind: AlarmKind;
+  message: string;
+  /** ms since epoch */
+  since: number;
+}
+
 export interface BoxOptions {
   config: Config;
   sealTo: PublicSealingKey;
@@ -29,11 +38,14 @@ export interface BoxOptions {
 /**
  * The appliance's recording path: one capture device, its channels mapped to lines, each line
  * deciding when a call runs, each call sealed into the store. Emits 'recorded' with every
- * finished recording, 'done' once `stopAfterSamples` of audio were captured, and 'alarm'.
+ * finished recording, 'done' once `stopAfterSamples` of audio were captured, 'alarm' when a
+ * fault begins and 'alarm-cleared' when it ends. `alarms` holds those in force, for the status
+ * page, the LED and MQTT.
  */
 export class Box extends EventEmitter {
   readonly lines: Line[];
   readonly capture: Capture;
+  readonly alarms = new Map<AlarmKind, Alarm>();
   private stopped: Promise<void> | undefined;
 
   private constructor(readonly store: RecordingStore, private readonly opts: BoxOptions) {
@@ -47,7 +59,7 @@ export class Box extends EventEmitter {
       packetsPerChunk: Math.round(config.recorder.chunkMs / FRAME_MS),
       newEncoder: () => createOpusEncoder(rate, config.opus.bitrate),
       log,
-      onWriteError: (err) => this.emit('alarm', { kind: 'storage-write', message: err.message }),
+      onWriteError: (err) => this.raise('storage-write', err.message),
     };
     const byChannel = new Map<number, Line>();
     this.lines = config.lines.map((l) => {
@@ -84,8 +96,23 @@ export class Box extends EventEmitter {
       log,
     });
     this.capture.on('state', (state) => {
-      if (state === 'lost') this.emit('alarm', { kind: 'capture-lost', message: this.capture.stats.lastError ?? 'capture device lost' });
+      if (state === 'lost') this.raise('capture-lost', this.capture.stats.lastError ?? 'capture device lost');
+      if (state === 'running') this.clear('capture-lost');
     });
+  }
+
+  private raise(kind: AlarmKind, message: string): void {
+    if (this.alarms.has(kind)) return;
+    const alarm: Alarm = { kind, message, since: (this.opts.clock ?? systemClock).now() };
+    this.alarms.set(kind, alarm);
+    this.emit('alarm', alarm);
+  }
+
+  private clear(kind: AlarmKind): void {
+    const alarm = this.alarms.get(kind);
+    if (!alarm) return;
+    this.alarms.delete(kind);
+    this.emit('alarm-cleared', alarm);
   }
 
   /** Opens the store, finalises what a crash left open, and starts capturing. */

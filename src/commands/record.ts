@@ -27,7 +27,8 @@ export async function record(argv: string[]): Promise<void> {
   log.info({ box: config.box.id, site: config.box.site, lines: config.lines.length, keyId: sealTo.keyId }, 'recorder starting');
 
   const box = await Box.start({ config, sealTo, log, stopAfterSamples });
-  box.on('alarm', (alarm) => log.error({ alarm }, 'alarm'));
+  box.on('alarm', (alarm) => log.error({ alarm }, 'alarm raised'));
+  box.on('alarm-cleared', (alarm) => log.info({ alarm }, 'alarm cleared'));
   await new Promise<void>((resolve) => {
     box.once('done', resolve);
     process.once('SIGTERM', resolve);

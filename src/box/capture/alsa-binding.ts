@@ -39,7 +39,7 @@ class AlsaSource extends EventEmitter implements CaptureSource {
     this.native.on('readError', (message: string) => this.fail(new Error(`ALSA read error on ${params.device}: ${message}`)));
     this.native.on('rateDeviating', (rate: string) => this.emit('rate', Number(rate)));
     // The addon reports open and hw_params failures only through this listener.
-    this.native.on('error', (err: Error) => this.fail(err instanceof Error ? err : new Error(String(err))));
+    this.native.on('error', (err: Error) => this.fail(new Error(String(err instanceof Error ? err.message : err).trim())));
     this.native.on('close', () => this.emit('native-close'));
   }
 
