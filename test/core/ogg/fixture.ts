@@ -6,7 +6,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 // audify is CommonJS with a native addon; its d.ts uses a const enum, so the application is given by value.
@@ -216,26 +215,4 @@ export function oggPackets(pages: readonly OggPage[]): Uint8Array[] {
     }
   }
   return packets;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  t.test('fixture: speech-like PCM is deterministic, loud enough and has pauses', async (t) => {
-    const a = speechLikePcm(8000, 2, 7);
-    const b = speechLikePcm(8000, 2, 7);
-    t.same(a, b);
-    let peak = 0;
-    for (const s of a) peak = Math.max(peak, Math.abs(s));
-    t.ok(peak > 3000 && peak <= 32767, `peak ${peak}`);
-  });
-  t.test('fixture: audify gives 20 ms packets at 12 kbps', async (t) => {
-    const packets = encodeOpus(speechLikePcm(8000, 2), 8000, 12_000);
-    t.equal(packets.length, 100);
-    const bytes = packets.reduce((n, p) => n + p.length, 0);
-    t.ok(bytes * 8 / 2 < 16_000, `${bytes * 8 / 2} bit/s`);
-  });
-  t.test('fixture: bestCorrelation finds a known lag', async (t) => {
-    const x = Array.from(speechLikePcm(8000, 1));
-    const y = [...new Array<number>(37).fill(0), ...x];
-    t.same(bestCorrelation(x, y, 50).lag, 37);
-  });
 }
