@@ -1,4 +1,5 @@
 import { isTalError } from '../core/errors.js';
+import { demo } from '../demo/demo.js';
 import { exportRecording } from './export.js';
 import { keys } from './keys.js';
 import { record } from './record.js';
@@ -9,6 +10,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   record,
   recordings,
   export: exportRecording,
+  demo,
 };
 
 const usage = `usage: tallennin <command> [options]
@@ -16,7 +18,8 @@ const usage = `usage: tallennin <command> [options]
   record --config FILE [--duration SECONDS]   run the recorder
   recordings --config FILE [--json]           list recordings (no personal data)
   export --config FILE --key KEY --id ID --out FILE.opus
-                                              unseal one recording to Ogg Opus`;
+                                              unseal one recording to Ogg Opus
+  demo [--dir DIR]                            record a simulated two-line trunk and export a call`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
