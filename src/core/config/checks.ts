@@ -2,8 +2,9 @@
 // run even when an unrelated field is wrong, and they look only at values that are themselves
 // valid, so one mistake is reported once.
 
-import { DEFAULTS, MAX_CHANNELS } from './schema.js';
-import { formatPath, say, type Finding, type PathSegment } from './messages.js';
+import { posix } from 'node:path';
+import { DEFAULTS, MAX_CHANNELS, SIGNAL_SOURCE_TYPES, type SignalSourceType } from './schema.js';
+import { formatPath, say, show, type Finding, type PathSegment } from './messages.js';
 
 type Dict = Record<string, unknown>;
 
@@ -16,7 +17,7 @@ const isWhole = (v: unknown, min: number, max: number): v is number =>
 const isDbfs = (v: unknown): v is number => typeof v === 'number' && v >= -96 && v <= 0;
 
 export function crossChecks(data: unknown): Finding[] {
-  return [...lineChecks(data), ...voxChecks(data)];
+  return [...lineChecks(data), ...signalChecks(data), ...voxChecks(data), ...clipChecks(data)];
 }
 
 /** Channels within capture.channels; line ids and channels unique. */
@@ -107,4 +108,144 @@ function check(section: readonly PathSegment[], on: Level | undefined, off: Leve
   if (!on || !off || off.value < on.value) return;
   if (off.here) out.push({ at: [...section, 'offDbfs'], reason: say.offNotBelowOn(off.value, on.from) });
   else if (on.here) out.push({ at: [...section, 'onDbfs'], reason: say.onNotAboveOff(on.value, off.from) });
+}
+
+// ---- signalling sources ----------------------------------------------------------------
+
+/** Whether `key` names a line of a source of `type`; when not, the valid keys in words and
+ *  perhaps a hint (`"01"` → `"1"`, `b1` → `B1`). */
+function signalKey(
+  type: SignalSourceType,
+  key: string,
+): { ok: true } | { ok: false; valid: string; hint?: string | undefined; reason?: string } {
+  const number = /^[0-9]{1,3}$/.test(key) ? Number(key) : undefined;
+  const plain = number !== undefined && String(number) === key;
+  const meant = (k: string) => `did you mean "${k}"?`;
+  switch (type) {
+    case 'line-unit': {
+      if (plain && number >= 1 && number <= 32) return { ok: true };
+      const hint = number !== undefined && number >= 1 && number <= 32 ? meant(String(number)) : undefined;
+      return { ok: false, valid: '"1" to "32" (the unit\'s line numbers)', hint };
+    }
+    case 'modem': {
+      if (key === '1') return { ok: true };
+      return { ok: false, valid: '"1" (a modem reports the one line it is plugged into)' };
+    }
+    case 'isdn': {
+      if (key === 'B1' || key === 'B2') return { ok: true };
+      if (plain && number >= 1 && number <= 31 && number !== 16) return { ok: true };
+      const valid = '"B1" or "B2" (the B channels of a BRI) or "1" to "31" (the timeslots of a PRI)';
+      if (number === 16 && plain) return { ok: false, valid, reason: say.dChannelTimeslot(key) };
+      const upper = key.toUpperCase();
+      if (upper === 'B1' || upper === 'B2') return { ok: false, valid, hint: meant(upper) };
+      if (number !== undefined && number >= 1 && number <= 31) return { ok: false, valid, hint: meant(String(number)) };
+      return { ok: false, valid };
+    }
+  }
+}
+
+/** The lines each source maps: keys valid for its type, ids that exist, each line mapped by
+ *  one source only and once, a modem one line; and no two sources on one port. */
+function signalChecks(data: unknown): Finding[] {
+  const out: Finding[] = [];
+  const signals = field(data, 'signals');
+  if (!Array.isArray(signals)) return out;
+  const lines = field(data, 'lines');
+  const ids = Array.isArray(lines)
+    ? lines.map((l) => field(l, 'id')).filter((id): id is string => typeof id === 'string')
+    : undefined;
+  const firstMapping = new Map<string, PathSegment[]>();
+  const firstOnPort = new Map<string, number>();
+
+  signals.forEach((source, i) => {
+    const port = field(source, 'port');
+    if (typeof port === 'string' && port.startsWith('/')) {
+      const normal = posix.normalize(port).replace(/(?<=.)\/+$/, '');
+      const first = firstOnPort.get(normal);
+      if (first === undefined) firstOnPort.set(normal, i);
+      else out.push({ at: ['signals', i, 'port'], reason: say.sharedPort(port, formatPath(['signals', first])) });
+    }
+
+    const map = field(source, 'lines');
+    if (!isDict(map)) return; // the schema reports it
+    const type = field(source, 'type');
+    const known = SIGNAL_SOURCE_TYPES.find((t) => t === type);
+    const keys = Object.keys(map);
+    const at = (key: string): PathSegment[] => ['signals', i, 'lines', key];
+
+    if (known === 'modem' && keys.length > 1) out.push({ at: ['signals', i, 'lines'], reason: say.modemLines(keys.length) });
+    else if (known !== undefined) {
+      const bad = new Set<string>();
+      for (const key of keys) {
+        const verdict = signalKey(known, key);
+        if (!verdict.ok) {
+          bad.add(key);
+          out.push({ at: at(key), reason: verdict.reason ?? say.badSignalKey(key, known, verdict.valid, verdict.hint) });
+        }
+      }
+      if (known === 'isdn') {
+        const good = keys.filter((k) => !bad.has(k));
+        const bri = good.filter((k) => k.startsWith('B'));
+        const pri = good.filter((k) => !k.startsWith('B'));
+        if (bri.length > 0 && pri.length > 0) out.push({ at: ['signals', i, 'lines'], reason: say.mixedIsdnKeys(bri, pri) });
+      }
+    }
+
+    for (const key of keys) {
+      const id = map[key];
+      if (typeof id !== 'string') continue; // the schema reports it
+      if (ids !== undefined && !ids.includes(id)) {
+        out.push({ at: at(key), reason: say.unknownLine(id, ids) });
+        continue;
+      }
+      const first = firstMapping.get(id);
+      if (first === undefined) firstMapping.set(id, at(key));
+      else out.push({ at: at(key), reason: say.lineMappedTwice(id, formatPath(first)) });
+    }
+  });
+  return out;
+}
+
+// ---- caller-ID codes --------------------------------------------------------------------
+
+const isCode = (v: unknown): v is string => typeof v === 'string' && /^[0-9]{1,4}$/.test(v);
+
+/** Each code listed once, and none meaning both "withheld" and "unavailable" (a list left
+ *  out is its default, which counts too). */
+function clipChecks(data: unknown): Finding[] {
+  const out: Finding[] = [];
+  const clip = field(data, 'clip');
+  const list = (key: 'withheldCodes' | 'unavailableCodes') => {
+    const here = has(clip, key);
+    const v = here ? field(clip, key) : DEFAULTS.clip[key];
+    return { key, here, codes: Array.isArray(v) ? (v as unknown[]) : undefined };
+  };
+  const withheld = list('withheldCodes');
+  const unavailable = list('unavailableCodes');
+
+  for (const { key, here, codes } of [withheld, unavailable]) {
+    if (!here || !codes) continue;
+    const first = new Map<string, number>();
+    codes.forEach((code, k) => {
+      if (!isCode(code)) return; // the schema reports it
+      const at = first.get(code);
+      if (at === undefined) first.set(code, k);
+      else out.push({ at: ['clip', key, k], reason: say.duplicateCode(code, formatPath(['clip', key, at])) });
+    });
+  }
+
+  // Report on the list written in the file; when both are, on unavailableCodes.
+  if (!withheld.codes || !unavailable.codes || (!withheld.here && !unavailable.here)) return out;
+  const [on, other] = unavailable.here ? [unavailable, withheld] : [withheld, unavailable];
+  const otherCodes = new Set(other.codes!.filter(isCode));
+  const otherName = other.here
+    ? `clip.${other.key}`
+    : `clip.${other.key} ([${other.codes!.map(show).join(', ')}], the default)`;
+  const reported = new Set<string>();
+  on.codes!.forEach((code, k) => {
+    if (!isCode(code) || !otherCodes.has(code) || reported.has(code)) return;
+    reported.add(code);
+    out.push({ at: ['clip', on.key, k], reason: say.codeInBoth(code, otherName) });
+  });
+  return out;
 }

@@ -15,6 +15,7 @@ interface SchemaNode {
     readonly out?: SchemaNode;
     readonly shape?: Record<string, SchemaNode>;
     readonly element?: SchemaNode;
+    readonly valueType?: SchemaNode;
   };
   meta?(): Record<string, unknown> | undefined;
   safeParse(value: unknown): { success: boolean };
@@ -44,6 +45,7 @@ function schemaAt(root: z.ZodType, path: readonly PathSegment[]): { node?: Schem
     if (!node) break;
     if (node.def.type === 'object' && typeof segment === 'string') node = node.def.shape?.[segment];
     else if (node.def.type === 'array' && typeof segment === 'number') node = node.def.element;
+    else if (node.def.type === 'record' && typeof segment === 'string') node = node.def.valueType;
     else node = undefined;
     unwrap();
   }

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { TalError } from '../errors.js';
 import { crossChecks } from './checks.js';
 import { compareKeys, dropMisspeltMissing, issueToFindings, sortKey } from './format-errors.js';
@@ -89,23 +89,55 @@ export function parseConfig(text: string, source: string, baseDir: string, optio
 function parseYaml(text: string, source: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    const lines = text.split(/\r?\n/);
-    const [first, ...rest] = doc.errors.map((e) => ({ ...lineCounter.linePos(e.pos[0]), message: e.message }));
-    const out = [`config ${source}: YAML syntax error at line ${first!.line}, column ${first!.col}: ${first!.message}`];
-    const src = lines[first!.line - 1];
+  const lines = text.split(/\r?\n/);
+  /** `config FILE: HEADING at line L, column C: MESSAGE`, then the line with a caret under C. */
+  const located = (heading: string, offset: number, message: string): string[] => {
+    const { line, col } = lineCounter.linePos(offset);
+    const out = [`config ${source}: ${heading} at line ${line}, column ${col}: ${message}`];
+    const src = lines[line - 1];
     if (src !== undefined) {
-      const gutter = String(first!.line);
-      out.push(`  ${gutter} | ${src.slice(0, 160)}`, `  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, first!.col - 1))}^`);
+      const gutter = String(line);
+      out.push(`  ${gutter} | ${src.slice(0, 160)}`, `  ${' '.repeat(gutter.length)} | ${' '.repeat(Math.max(0, col - 1))}^`);
     }
-    for (const e of rest) out.push(`  also at line ${e.line}, column ${e.col}: ${e.message}`);
+    return out;
+  };
+  if (doc.errors.length > 0) {
+    const [first, ...rest] = doc.errors;
+    const out = located('YAML syntax error', first!.pos[0], first!.message);
+    for (const e of rest) {
+      const { line, col } = lineCounter.linePos(e.pos[0]);
+      out.push(`  also at line ${line}, column ${col}: ${e.message}`);
+    }
     throw new TalError('TAL_CONFIG_UNREADABLE', out.join('\n'), { cause: doc.errors[0] });
   }
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (err) {
+    const alias = unresolvedAlias(doc);
+    if (alias) {
+      // Most often a value starting with "*" written without quotes: `stopCode: *0#`.
+      const reason =
+        `*${alias.name} is read as a reference to an anchor named "${alias.name}", which is not defined; ` +
+        `to write text starting with "*", put it in quotes: "*${alias.name}"`;
+      throw new TalError('TAL_CONFIG_UNREADABLE', located('YAML error', alias.offset, reason).join('\n'), { cause: err });
+    }
     throw new TalError('TAL_CONFIG_UNREADABLE', `config ${source}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+}
+
+/** The first alias (`*name`) with no anchor (`&name`) before it. */
+function unresolvedAlias(doc: Document): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && node.resolve(doc) === undefined) {
+        found = { name: node.source, offset: node.range?.[0] ?? 0 };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function requiredSections(): string {

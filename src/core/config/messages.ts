@@ -143,6 +143,57 @@ export const say = {
   onNotAboveOff: (on: number, off: string) =>
     `${on} must be above ${off}: the voice detector must switch off at a lower level than it switches on`,
 
+  /** A value that is not one of a few words: `"modme" is not a signalling source type; use line-unit, modem or isdn (did you mean "modem"?)`. */
+  notAWord(value: string, what: string, words: readonly string[]): string {
+    const guess = suggest(value, words);
+    const hint = guess ? ` (did you mean "${guess}"?)` : '';
+    return `${show(value)} is not ${what}; use ${orList(words).replaceAll('"', '')}${hint}`;
+  },
+
+  stopCodeTooLong: (code: string, max: number) =>
+    `${show(code)} is ${[...code].length} keys long; a stop code is 1–${max} DTMF keys (0–9, *, #, A–D), or "" to turn the code off`,
+  notDtmfKeys(code: string, bad: readonly string[]): string {
+    const upper = code.toUpperCase();
+    const hint = upper !== code && /^[0-9*#A-D]+$/.test(upper) ? ` (did you mean "${upper}"?)` : '';
+    const which = bad.length === 1 ? `${show(bad[0])}, which is not a DTMF key` : `${orList(bad).replace(' or ', ' and ')}, which are not DTMF keys`;
+    return `${show(code)} has ${which}; use only 0–9, *, # and A–D, or "" to turn the code off${hint}`;
+  },
+
+  unquotedCode: (value: number) =>
+    `must be written in quotes, such as "10", not as the number ${String(value)}: unquoted, YAML reads digits as a number ` +
+    'and drops leading zeros (00 becomes 0)',
+  badCode: (value: string) => `${show(value)} is not a code; a code is 1–4 digits 0–9, such as "10"`,
+  duplicateCode: (code: string, first: string) => `${show(code)} is already listed at ${first}; list each code once`,
+  codeInBoth: (code: string, other: string) =>
+    `${show(code)} is also listed in ${other}; a code cannot mean both "withheld" and "unavailable"`,
+
+  notDevicePath: (value: string) =>
+    `${show(value)} is not a device path; write the full path, such as "/dev/ttyUSB0" ` +
+    '(a /dev/serial/by-id/… path stays the same when adapters are replugged)',
+  noSignalledLines: () =>
+    'maps no lines; map at least one of the source\'s lines to a line id, such as { "1": line-1 }',
+  badSignalKey: (key: string, type: string, valid: string, hint?: string) =>
+    `${show(key)} is not a line of ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type} source; use ${valid}${hint ? ` (${hint})` : ''}`,
+  dChannelTimeslot: (key: string) =>
+    `${show(key)} is not a line of an isdn source: timeslot 16 of an E1 PRI carries the D-channel itself, never a call; ` +
+    'use the timeslots 1–15 and 17–31, or "B1" and "B2" on a BRI',
+  mixedIsdnKeys: (bri: readonly string[], pri: readonly string[]) =>
+    `mixes BRI channels (${bri.join(', ')}) with PRI timeslots (${pri.join(', ')}); ` +
+    'one D-channel trace is either a BRI (B1, B2) or a PRI (timeslots 1–31)',
+  modemLines: (count: number) =>
+    `maps ${count} lines; a modem reports the one line it is plugged into: map it as { "1": <line id> }`,
+  unknownLine(id: string, ids: readonly string[]): string {
+    const guess = suggest(id, ids);
+    if (guess) return `${show(id)} is not the id of any line (did you mean "${guess}"?)`;
+    return ids.length > 0
+      ? `${show(id)} is not the id of any line; the lines are: ${ids.join(', ')}`
+      : `${show(id)} is not the id of any line`;
+  },
+  lineMappedTwice: (id: string, first: string) =>
+    `${show(id)} is already mapped by ${first}; a line takes its signalling from one source, once`,
+  sharedPort: (port: string, first: string) =>
+    `${show(port)} is already the port of ${first}; two sources cannot share a serial port`,
+
   unreadableKey(written: string, resolved: string, reason: string): string {
     const where = written === resolved ? resolved : `${JSON.stringify(written)}, resolved to ${resolved}`;
     return `cannot read the public key file ${where}: ${reason}`;

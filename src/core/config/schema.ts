@@ -3,8 +3,9 @@
 // Field checks that need a range or a fixed set of values are built here with their own
 // plain-language reasons (from messages.ts); zod's generic issues (wrong type, missing key,
 // unknown key) are worded by format-errors.ts. Checks that span fields — channels against
-// capture.channels, unique ids, offDbfs below onDbfs — live in checks.ts so that they run
-// even when some other field is wrong, and every problem is reported at once.
+// capture.channels, unique ids, offDbfs below onDbfs, the lines a signalling source maps,
+// caller-ID codes listed twice — live in checks.ts so that they run even when some other
+// field is wrong, and every problem is reported at once.
 //
 // Every object is strict: an unknown key is an error, usually a misspelling.
 // `.meta({ expects })` says, in words, what a field takes; format-errors.ts reads it back.
@@ -20,10 +21,42 @@ export const LOG_LEVELS: readonly LogLevel[] = Object.freeze([
   'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent',
 ] as const);
 
-/** Every default, in one place. */
+/** How a line's caller ID (CLIP) is sent before or between the rings: DTMF (Finland and
+ *  much of northern Europe), FSK after ITU-T V.23 (ETSI), FSK after Bell 202 (North
+ *  America), or not listened for. */
+export type ClipMode = 'dtmf' | 'fsk-v23' | 'fsk-bell202' | 'off';
+export const CLIP_MODES: readonly ClipMode[] = Object.freeze(['dtmf', 'fsk-v23', 'fsk-bell202', 'off'] as const);
+
+/** A serial signalling source: a line unit (Whozz Calling?-style), a Hayes voice modem with
+ *  caller ID, or an ISDN D-channel trace. */
+export type SignalSourceType = 'line-unit' | 'modem' | 'isdn';
+export const SIGNAL_SOURCE_TYPES: readonly SignalSourceType[] = Object.freeze(['line-unit', 'modem', 'isdn'] as const);
+
+export type Baud = 1200 | 2400 | 4800 | 9600 | 19200 | 38400 | 57600 | 115200;
+export const BAUD_RATES: readonly Baud[] = Object.freeze([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const);
+
+/** The longest stop code, in DTMF keys. */
+export const MAX_STOP_CODE = 8;
+
+/** Every default, in one place. `lines` and `signals` hold the defaults of fields of each
+ *  entry of those lists (`lines[].clip`, `signals[].baud`). */
 export const DEFAULTS = Object.freeze({
   capture: Object.freeze({ periodMs: 20 as const }),
+  lines: Object.freeze({ clip: 'dtmf' as ClipMode, farEndTones: true }),
+  signals: Object.freeze({ baud: 9600 as Baud }),
   vox: Object.freeze({ onDbfs: -40, offDbfs: -46, attackMs: 200, hangMs: 8000, leadMs: 300 }),
+  call: Object.freeze({
+    stopCode: '*0#',
+    ringTimeoutMs: 8000,
+    clipValidMs: 10000,
+    dialGapMs: 4000,
+    stopCodeGapMs: 2000,
+    delayMs: 80,
+  }),
+  clip: Object.freeze({
+    withheldCodes: Object.freeze(['10']) as readonly string[],
+    unavailableCodes: Object.freeze(['00']) as readonly string[],
+  }),
   recorder: Object.freeze({ preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 }),
   opus: Object.freeze({ bitrate: 12000 }),
   storage: Object.freeze({ minFreeMb: 200 }),
@@ -110,6 +143,72 @@ function logLevel() {
   return schema as unknown as z.ZodType<LogLevel, LogLevel>;
 }
 
+/** One of a few words: `clip: dtmf`. `what` names the kind: `a caller-ID method`. */
+function word<const T extends string>(words: readonly T[], what: string) {
+  const schema = z
+    .string()
+    .check((ctx) => {
+      if (!(words as readonly string[]).includes(ctx.value)) {
+        ctx.issues.push({ code: 'custom', input: ctx.value, message: say.notAWord(ctx.value, what, words) });
+      }
+    })
+    .meta({ expects: `one of ${words.join(', ')}` });
+  return schema as unknown as z.ZodType<T, T>;
+}
+
+const DTMF_KEY = /^[0-9*#A-D]$/;
+const STOP_CODE_EXPECTS = 'DTMF keys in quotes, such as "*0#", or "" to turn the code off';
+
+/** A DTMF code of 1–MAX_STOP_CODE keys, or "" for none. */
+function stopCode() {
+  return z
+    .string()
+    .check((ctx) => {
+      const v = ctx.value;
+      const keys = [...v];
+      const bad = [...new Set(keys.filter((k) => !DTMF_KEY.test(k)))];
+      let message: string | undefined;
+      if (bad.length > 0) message = say.notDtmfKeys(v, bad);
+      else if (keys.length > MAX_STOP_CODE) message = say.stopCodeTooLong(v, MAX_STOP_CODE);
+      if (message) ctx.issues.push({ code: 'custom', input: v, message });
+    })
+    .meta({ expects: STOP_CODE_EXPECTS });
+}
+
+const CODE_EXPECTS = 'a code of 1–4 digits in quotes, such as "10"';
+
+/** A caller-ID information code: 1–4 digits, written as text so that leading zeros stay. A
+ *  number gets its own message: `00` unquoted reads as 0, and quoting that would be wrong. */
+function digitCode() {
+  const schema = z
+    .unknown()
+    .check((ctx) => {
+      const v = ctx.value;
+      let message: string | undefined;
+      if (typeof v === 'number') message = say.unquotedCode(v);
+      else if (typeof v !== 'string') message = v === null ? say.empty(CODE_EXPECTS) : say.wrongType(CODE_EXPECTS, v, 'string');
+      else if (!/^[0-9]{1,4}$/.test(v)) message = say.badCode(v);
+      if (message) ctx.issues.push({ code: 'custom', input: v, message });
+    })
+    .meta({ expects: CODE_EXPECTS });
+  return schema as unknown as z.ZodType<string, string>;
+}
+
+const PORT_EXPECTS = 'the path of a serial device, such as "/dev/ttyUSB0"';
+
+/** A serial device path. It is not looked for at load: a USB adapter may appear later, and
+ *  the source keeps trying to open it. */
+function devicePath() {
+  return z
+    .string()
+    .check((ctx) => {
+      const v = ctx.value;
+      if (v.trim() === '') ctx.issues.push({ code: 'custom', input: v, message: say.empty(PORT_EXPECTS) });
+      else if (!v.startsWith('/')) ctx.issues.push({ code: 'custom', input: v, message: say.notDevicePath(v) });
+    })
+    .meta({ expects: PORT_EXPECTS });
+}
+
 /** A section whose every field has a default: it may be left out, or left empty (`vox:` with
  *  all its lines commented out reads as null). */
 function defaultedSection<T extends z.ZodObject>(section: T) {
@@ -169,11 +268,15 @@ const channel = z
   })
   .meta({ expects: 'a capture channel number, counted from 0' });
 
+// Per-line signalling fields stay optional in the output, like `vox`: the config keeps what
+// the file says, and lineSignalling() applies DEFAULTS.lines.
 const line = z
   .strictObject({
     id: name('it names the line in MQTT messages and on the status page'),
     channel,
     vox: voxOverride.optional(),
+    clip: word(CLIP_MODES, 'a caller-ID method').optional(),
+    farEndTones: z.boolean().optional(),
   })
   .meta({ expects: 'a line with id and channel' });
 
@@ -185,6 +288,50 @@ const lines = z
     else if (n > MAX_LINES) ctx.issues.push({ code: 'custom', input: ctx.value, message: say.longList(n, MAX_LINES, 'lines') });
   })
   .meta({ expects: 'a list of lines, each with id and channel' });
+
+// Which keys `lines` takes depends on `type`, and the ids must be those of lines: checks.ts.
+const signalLines = z
+  .record(z.string(), z.string().meta({ expects: 'the id of a line in lines, such as "line-1"' }))
+  .check((ctx) => {
+    if (Object.keys(ctx.value).length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: say.noSignalledLines() });
+  })
+  .meta({ expects: 'a section mapping the source\'s own line names to line ids, such as { "1": line-1 }' });
+
+const signal = z
+  .strictObject({
+    type: word(SIGNAL_SOURCE_TYPES, 'a signalling source type'),
+    port: devicePath(),
+    baud: oneOf(BAUD_RATES, 'bit/s').default(DEFAULTS.signals.baud),
+    lines: signalLines,
+  })
+  .meta({ expects: 'a signalling source with type, port and lines' });
+
+/** Optional; left out or left empty, there are none. */
+const signals = z.preprocess(
+  (v) => (v === null ? undefined : v),
+  z.array(signal).meta({ expects: 'a list of signalling sources, each with type, port and lines' }).default(() => []),
+);
+
+const call = defaultedSection(
+  z.strictObject({
+    stopCode: stopCode().default(DEFAULTS.call.stopCode),
+    ringTimeoutMs: int({ min: 1000, max: 60000, unit: 'ms' }).default(DEFAULTS.call.ringTimeoutMs),
+    clipValidMs: int({ min: 1000, max: 60000, unit: 'ms' }).default(DEFAULTS.call.clipValidMs),
+    dialGapMs: int({ min: 500, max: 20000, unit: 'ms' }).default(DEFAULTS.call.dialGapMs),
+    stopCodeGapMs: int({ min: 200, max: 5000, unit: 'ms' }).default(DEFAULTS.call.stopCodeGapMs),
+    delayMs: int({ min: 0, max: 500, unit: 'ms' }, { of: 20, why: 'audio is held back in 20 ms frames' })
+      .default(DEFAULTS.call.delayMs),
+  }),
+);
+
+const codes = z.array(digitCode()).meta({ expects: 'a list of codes in quotes, such as ["10"]' });
+
+const clip = defaultedSection(
+  z.strictObject({
+    withheldCodes: codes.default(() => [...DEFAULTS.clip.withheldCodes]),
+    unavailableCodes: codes.default(() => [...DEFAULTS.clip.unavailableCodes]),
+  }),
+);
 
 const recorder = defaultedSection(
   z.strictObject({
@@ -220,7 +367,10 @@ export const configSchema = z.strictObject({
   box,
   capture,
   lines,
+  signals,
   vox,
+  call,
+  clip,
   recorder,
   opus,
   storage,

@@ -1,9 +1,9 @@
 // The loaded configuration, as the rest of tallennin sees it: every default applied, every
 // path absolute, the whole tree frozen. docs/config.md describes each field for operators.
 
-import type { ConfigData, LogLevel } from './schema.js';
+import type { Baud, ClipMode, ConfigData, LogLevel, SignalSourceType } from './schema.js';
 
-export type { LogLevel };
+export type { Baud, ClipMode, LogLevel, SignalSourceType };
 
 export interface BoxIdentity {
   /** Lowercase MQTT topic segment: `tallennin/v1/<site>/<id>/…`. */
@@ -41,6 +41,55 @@ export interface LineConfig {
   readonly channel: number;
   /** Per-line changes to the box-wide vox settings; see lineVox(). */
   readonly vox?: Readonly<Partial<VoxSettings>>;
+  /** How the line's caller ID is sent; as written, else absent (default `dtmf`: see
+   *  lineSignalling()). */
+  readonly clip?: ClipMode;
+  /** Whether a busy or congestion tone from the far end ends the call; as written, else
+   *  absent (default true: see lineSignalling()). */
+  readonly farEndTones?: boolean;
+}
+
+/** A serial signalling source: who is calling, and when a line rings, is answered and hangs
+ *  up, reported by a device rather than heard on the audio. */
+export interface SignalSourceConfig {
+  readonly type: SignalSourceType;
+  /** Absolute device path, e.g. `/dev/ttyUSB0`. Not checked for existence at load: a USB
+   *  adapter may appear later, and the source reopens it. No two sources share one. */
+  readonly port: string;
+  /** Default 9600. */
+  readonly baud: Baud;
+  /** The source's own line naming → a line id of `lines`; at least one entry. line-unit:
+   *  "1".."32"; modem: exactly `{ "1": id }`; isdn: "B1", "B2" (BRI) or "1".."31" (PRI
+   *  timeslot, not 16). A line is mapped by at most one source, once. */
+  readonly lines: Readonly<Record<string, string>>;
+}
+
+/** How calls are followed from line signalling, and the caller's stop request (R13). */
+export interface CallConfig {
+  /** DTMF keys (0-9 * # A-D), 1–8, that staff key to stop recording on a caller's request;
+   *  "" turns the code off. Default `*0#`. */
+  readonly stopCode: string;
+  /** An unanswered call is over this long after its last ring; default 8000 ms. */
+  readonly ringTimeoutMs: number;
+  /** Caller ID sent before the first ring belongs to a call ringing within this; default
+   *  10000 ms. */
+  readonly clipValidMs: number;
+  /** Dialled digits of an outgoing call form the called number while the gaps stay below
+   *  this; default 4000 ms. */
+  readonly dialGapMs: number;
+  /** Longest gap between the stop code's keys; default 2000 ms. */
+  readonly stopCodeGapMs: number;
+  /** Audio waits this long before the encoder so that a stop code's first tone is never
+   *  stored; a multiple of 20, default 80 ms. */
+  readonly delayMs: number;
+}
+
+/** DTMF caller ID (Finland): the information codes sent instead of a number. */
+export interface ClipConfig {
+  /** Codes (1–4 digits) meaning "number withheld"; default ["10"]. */
+  readonly withheldCodes: readonly string[];
+  /** Codes meaning "number unavailable"; default ["00"]. None in withheldCodes too. */
+  readonly unavailableCodes: readonly string[];
 }
 
 export interface RecorderConfig {
@@ -73,7 +122,11 @@ export interface Config {
   readonly box: BoxIdentity;
   readonly capture: CaptureConfig;
   readonly lines: readonly LineConfig[];
+  /** Serial signalling sources; empty when there are none (the default). */
+  readonly signals: readonly SignalSourceConfig[];
   readonly vox: VoxSettings;
+  readonly call: CallConfig;
+  readonly clip: ClipConfig;
   readonly recorder: RecorderConfig;
   readonly opus: OpusConfig;
   readonly storage: StorageConfig;

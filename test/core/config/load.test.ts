@@ -31,7 +31,10 @@ t.test('the minimal form loads, with every default applied', async (t) => {
       { id: 'line-1', channel: 0 },
       { id: 'line-2', channel: 1 },
     ],
+    signals: [],
     vox: { onDbfs: -40, offDbfs: -46, attackMs: 200, hangMs: 8000, leadMs: 300 },
+    call: { stopCode: '*0#', ringTimeoutMs: 8000, clipValidMs: 10000, dialGapMs: 4000, stopCodeGapMs: 2000, delayMs: 80 },
+    clip: { withheldCodes: ['10'], unavailableCodes: ['00'] },
     recorder: { preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 },
     opus: { bitrate: 12000 },
     storage: { path: '/var/lib/tallennin', minFreeMb: 200 },
@@ -41,12 +44,31 @@ t.test('the minimal form loads, with every default applied', async (t) => {
   t.same(config, expected);
 });
 
+t.test('the line-signalling sections may be left out, left empty, or set in part', async (t) => {
+  const { file } = setup(t, 'controller.pub', MINIMAL + 'signals:\ncall: { stopCode: "" }\nclip: { withheldCodes: [] }\n');
+  const c = await loadConfig(file);
+  t.same(c.signals, []);
+  t.same(c.call, { stopCode: '', ringTimeoutMs: 8000, clipValidMs: 10000, dialGapMs: 4000, stopCodeGapMs: 2000, delayMs: 80 });
+  t.same(c.clip, { withheldCodes: [], unavailableCodes: ['00'] });
+  t.same(c.lines[0], { id: 'line-1', channel: 0 }, 'a line keeps only what the file says: no clip, no farEndTones');
+});
+
 t.test('every field can be set', async (t) => {
   const full = `box: { id: lpr-1, site: lappeenranta }
 capture: { device: "hw:2,0", rate: 16000, channels: 4, periodMs: 10 }
 lines:
-  - { id: line-1, channel: 3, vox: { onDbfs: -35, hangMs: 4000 } }
+  - { id: line-1, channel: 3, vox: { onDbfs: -35, hangMs: 4000 }, clip: fsk-v23, farEndTones: false }
+  - { id: line-2, channel: 0 }
+  - { id: line-3, channel: 1 }
+signals:
+  - { type: isdn, port: /dev/ttyUSB1, baud: 115200, lines: { "B1": line-1 } }
+  - { type: line-unit, port: /dev/ttyUSB0, lines: { 1: line-2 } }
+  - type: modem
+    port: /dev/ttyACM0
+    lines: { "1": line-3 }
 vox: { onDbfs: -42.5, offDbfs: -48, attackMs: 100, hangMs: 6000, leadMs: 0 }
+call: { stopCode: "*9A#", ringTimeoutMs: 6000, clipValidMs: 5000, dialGapMs: 3000, stopCodeGapMs: 1500, delayMs: 120 }
+clip: { withheldCodes: ["10", "11"], unavailableCodes: ["00", "01", "0001"] }
 recorder: { preRollMs: 3000, chunkMs: 960, maxCallMinutes: 60 }
 opus: { bitrate: 16000 }
 storage: { path: /srv/rec, minFreeMb: 0 }
@@ -57,8 +79,15 @@ log: { level: debug }
   const c = await loadConfig(file);
   t.match(c, {
     capture: { rate: 16000, channels: 4, periodMs: 10 },
-    lines: [{ id: 'line-1', channel: 3, vox: { onDbfs: -35, hangMs: 4000 } }],
+    lines: [{ id: 'line-1', channel: 3, vox: { onDbfs: -35, hangMs: 4000 }, clip: 'fsk-v23', farEndTones: false }, { id: 'line-2' }, { id: 'line-3' }],
+    signals: [
+      { type: 'isdn', port: '/dev/ttyUSB1', baud: 115200, lines: { B1: 'line-1' } },
+      { type: 'line-unit', port: '/dev/ttyUSB0', baud: 9600, lines: { '1': 'line-2' } },
+      { type: 'modem', port: '/dev/ttyACM0', baud: 9600, lines: { '1': 'line-3' } },
+    ],
     vox: { onDbfs: -42.5, offDbfs: -48, attackMs: 100, hangMs: 6000, leadMs: 0 },
+    call: { stopCode: '*9A#', ringTimeoutMs: 6000, clipValidMs: 5000, dialGapMs: 3000, stopCodeGapMs: 1500, delayMs: 120 },
+    clip: { withheldCodes: ['10', '11'], unavailableCodes: ['00', '01', '0001'] },
     recorder: { preRollMs: 3000, chunkMs: 960, maxCallMinutes: 60 },
     opus: { bitrate: 16000 },
     storage: { path: '/srv/rec', minFreeMb: 0 },
@@ -67,10 +96,27 @@ log: { level: debug }
 });
 
 t.test('empty optional sections mean "all defaults"', async (t) => {
-  const { file } = setup(t, 'controller.pub', MINIMAL + 'vox:\nrecorder:\nopus:\nlog:\n');
+  const { file } = setup(t, 'controller.pub', MINIMAL + 'vox:\nrecorder:\nopus:\nlog:\ncall:\nclip:\nsignals:\n');
   const c = await loadConfig(file);
   t.equal(c.vox.hangMs, 8000);
   t.equal(c.log.level, 'info');
+  t.equal(c.call.stopCode, '*0#');
+  t.same(c.clip.unavailableCodes, ['00']);
+  t.same(c.signals, []);
+});
+
+t.test('signalling sources\' ports may be missing at load, and are not resolved', async (t) => {
+  const text = MINIMAL + 'signals: [{ type: line-unit, port: /dev/serial/by-id/not-plugged-in, lines: { "1": line-1, "2": line-2 } }]\n';
+  const { file } = setup(t, 'controller.pub', text);
+  const c = await loadConfig(file);
+  t.equal(c.signals[0]!.port, '/dev/serial/by-id/not-plugged-in');
+});
+
+t.test('the loaded defaults of one config are not shared with another', async (t) => {
+  const { file } = setup(t, 'controller.pub');
+  const [a, b] = [await loadConfig(file), await loadConfig(file)];
+  t.not(a.clip.withheldCodes, b.clip.withheldCodes);
+  t.not(a.signals, b.signals);
 });
 
 t.test('relative paths resolve against the config file\'s directory', async (t) => {
@@ -88,6 +134,9 @@ t.test('the config is deeply frozen', async (t) => {
   t.ok(Object.isFrozen(c.lines));
   t.ok(Object.isFrozen(c.lines[0]));
   t.ok(Object.isFrozen(c.vox));
+  t.ok(Object.isFrozen(c.signals));
+  t.ok(Object.isFrozen(c.call));
+  t.ok(Object.isFrozen(c.clip.withheldCodes));
   t.throws(() => {
     (c.capture as { rate: number }).rate = 16000;
   }, TypeError);
@@ -143,6 +192,18 @@ t.test('a config file that cannot be read is TAL_CONFIG_UNREADABLE with the OS r
   await t.rejects(loadConfig(dir), {
     code: 'TAL_CONFIG_UNREADABLE',
     message: /cannot read the file: it is a directory, not a file \(EISDIR\)/,
+  });
+});
+
+t.test('a stop code written without quotes reads as a YAML alias: the message says so, with the line', async (t) => {
+  const { file } = setup(t, 'controller.pub', MINIMAL + 'call:\n  stopCode: *0#\n');
+  await t.rejects(loadConfig(file), {
+    code: 'TAL_CONFIG_UNREADABLE',
+    message:
+      `config ${file}: YAML error at line 9, column 13: *0# is read as a reference to an anchor named "0#", ` +
+      'which is not defined; to write text starting with "*", put it in quotes: "*0#"\n' +
+      '  9 |   stopCode: *0#\n' +
+      '    |             ^',
   });
 });
 

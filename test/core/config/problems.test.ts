@@ -351,6 +351,302 @@ const cases: Case[] = [
     path: 'capture',
     reason: /this section is empty; it needs at least: device, rate, channels/,
   },
+
+  // ---- line signalling: lines[].clip, lines[].farEndTones --------------------------------
+  {
+    name: 'unknown caller-ID method with a suggestion',
+    text: edit((c) => (c.lines[0].clip = 'dmtf')),
+    path: 'lines[0].clip',
+    reason: /^"dmtf" is not a caller-ID method; use dtmf, fsk-v23, fsk-bell202 or off \(did you mean "dtmf"\?\)$/,
+  },
+  {
+    name: 'unknown caller-ID method with no close match',
+    text: edit((c) => (c.lines[1].clip = 'fsk')),
+    path: 'lines[1].clip',
+    reason: /^"fsk" is not a caller-ID method; use dtmf, fsk-v23, fsk-bell202 or off$/,
+  },
+  {
+    name: 'caller-ID method written as a yes/no value',
+    text: edit((c) => (c.lines[0].clip = false)),
+    path: 'lines[0].clip',
+    reason: /must be one of dtmf, fsk-v23, fsk-bell202, off, not false/,
+  },
+  {
+    name: 'farEndTones written as text',
+    text: edit((c) => (c.lines[0].farEndTones = 'yes')),
+    path: 'lines[0].farEndTones',
+    reason: /^must be true or false, not the text "yes"$/,
+  },
+
+  // ---- signals -----------------------------------------------------------------------------
+  {
+    name: 'signals written as a section',
+    text: edit((c) => (c.signals = { type: 'modem', port: '/dev/ttyACM0', lines: { 1: 'line-1' } })),
+    path: 'signals',
+    reason: /^must be a list of signalling sources, each with type, port and lines, not a section/,
+  },
+  {
+    name: 'unknown source type with a suggestion',
+    text: edit((c) => (c.signals = [{ type: 'modme', port: '/dev/ttyACM0', lines: { 1: 'line-1' } }])),
+    path: 'signals[0].type',
+    reason: /^"modme" is not a signalling source type; use line-unit, modem or isdn \(did you mean "modem"\?\)$/,
+  },
+  {
+    name: 'source without a port',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', lines: { 1: 'line-1' } }])),
+    path: 'signals[0].port',
+    reason: /^is missing \(expected the path of a serial device, such as "\/dev\/ttyUSB0"\)$/,
+  },
+  {
+    name: 'port that is not a full device path',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: 'ttyUSB0', lines: { 1: 'line-1' } }])),
+    path: 'signals[0].port',
+    reason: /^"ttyUSB0" is not a device path; write the full path, such as "\/dev\/ttyUSB0"/,
+  },
+  {
+    name: 'unsupported baud rate',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', baud: 14400, lines: { 1: 'line-1' } }])),
+    path: 'signals[0].baud',
+    reason: /^14400 is not supported; use 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200 \(bit\/s\)$/,
+  },
+  {
+    name: 'unknown key in a source',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', bauds: 9600, lines: { 1: 'line-1' } }])),
+    path: 'signals[0].bauds',
+    reason: /^unknown key \(did you mean "baud"\?\)$/,
+  },
+  {
+    name: 'source that maps no lines',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: {} }])),
+    path: 'signals[0].lines',
+    reason: /^maps no lines; map at least one of the source's lines to a line id, such as \{ "1": line-1 \}$/,
+  },
+  {
+    name: 'source lines written as a list',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: ['line-1'] }])),
+    path: 'signals[0].lines',
+    reason: /^must be a section mapping the source's own line names to line ids, .*not a list$/,
+  },
+  {
+    name: 'a line id written as a number',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: { 1: 5 } }])),
+    path: 'signals[0].lines["1"]',
+    reason: /^must be the id of a line in lines, such as "line-1", not the number 5 \(put it in quotes/,
+  },
+  {
+    name: 'line-unit line number out of range',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: { 33: 'line-1' } }])),
+    path: 'signals[0].lines["33"]',
+    reason: /^"33" is not a line of a line-unit source; use "1" to "32" \(the unit's line numbers\)$/,
+  },
+  {
+    name: 'line-unit line number with a leading zero',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: { '01': 'line-1' } }])),
+    path: 'signals[0].lines["01"]',
+    reason: /use "1" to "32" .*\(did you mean "1"\?\)$/,
+  },
+  {
+    name: 'modem line other than "1"',
+    text: edit((c) => (c.signals = [{ type: 'modem', port: '/dev/ttyACM0', lines: { 2: 'line-1' } }])),
+    path: 'signals[0].lines["2"]',
+    reason: /^"2" is not a line of a modem source; use "1" \(a modem reports the one line it is plugged into\)$/,
+  },
+  {
+    name: 'modem mapping two lines',
+    text: edit((c) => (c.signals = [{ type: 'modem', port: '/dev/ttyACM0', lines: { 1: 'line-1', 2: 'line-2' } }])),
+    path: 'signals[0].lines',
+    reason: /^maps 2 lines; a modem reports the one line it is plugged into/,
+  },
+  {
+    name: 'ISDN channel in lowercase',
+    text: edit((c) => (c.signals = [{ type: 'isdn', port: '/dev/ttyUSB0', lines: { b1: 'line-1', B2: 'line-2' } }])),
+    path: 'signals[0].lines.b1',
+    reason: /^"b1" is not a line of an isdn source; use "B1" or "B2" .*\(did you mean "B1"\?\)$/,
+  },
+  {
+    name: 'ISDN B channel a BRI does not have',
+    text: edit((c) => (c.signals = [{ type: 'isdn', port: '/dev/ttyUSB0', lines: { B3: 'line-1' } }])),
+    path: 'signals[0].lines.B3',
+    reason: /^"B3" is not a line of an isdn source; use "B1" or "B2" \(the B channels of a BRI\) or "1" to "31" \(the timeslots of a PRI\)$/,
+  },
+  {
+    name: 'ISDN PRI timeslot 16',
+    text: edit((c) => (c.signals = [{ type: 'isdn', port: '/dev/ttyUSB0', lines: { 16: 'line-1' } }])),
+    path: 'signals[0].lines["16"]',
+    reason: /^"16" is not a line of an isdn source: timeslot 16 of an E1 PRI carries the D-channel itself, never a call; use the timeslots 1–15 and 17–31/,
+  },
+  {
+    name: 'ISDN source mixing BRI channels and PRI timeslots',
+    text: edit((c) => (c.signals = [{ type: 'isdn', port: '/dev/ttyUSB0', lines: { B1: 'line-1', 5: 'line-2' } }])),
+    path: 'signals[0].lines',
+    reason: /^mixes BRI channels \(B1\) with PRI timeslots \(5\); one D-channel trace is either a BRI/,
+  },
+  {
+    name: 'source mapping a line that does not exist, with a suggestion',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: { 1: 'lien-1' } }])),
+    path: 'signals[0].lines["1"]',
+    reason: /^"lien-1" is not the id of any line \(did you mean "line-1"\?\)$/,
+  },
+  {
+    name: 'source mapping a line that does not exist, with no close match',
+    text: edit((c) => (c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: { 1: 'reception' } }])),
+    path: 'signals[0].lines["1"]',
+    reason: /^"reception" is not the id of any line; the lines are: line-1, line-2$/,
+  },
+  {
+    name: 'line mapped by two sources',
+    text: edit(
+      (c) =>
+        (c.signals = [
+          { type: 'line-unit', port: '/dev/ttyUSB0', lines: { 1: 'line-1', 2: 'line-2' } },
+          { type: 'modem', port: '/dev/ttyACM0', lines: { 1: 'line-1' } },
+        ]),
+    ),
+    path: 'signals[1].lines["1"]',
+    reason: /^"line-1" is already mapped by signals\[0\]\.lines\["1"\]; a line takes its signalling from one source, once$/,
+  },
+  {
+    name: 'line mapped twice by one source',
+    text: edit((c) => (c.signals = [{ type: 'isdn', port: '/dev/ttyUSB0', lines: { B1: 'line-2', B2: 'line-2' } }])),
+    path: 'signals[0].lines.B2',
+    reason: /^"line-2" is already mapped by signals\[0\]\.lines\.B1/,
+  },
+  {
+    name: 'two sources on one port',
+    text: edit(
+      (c) =>
+        (c.signals = [
+          { type: 'line-unit', port: '/dev/ttyUSB0', lines: { 1: 'line-1' } },
+          { type: 'modem', port: '/dev//ttyUSB0/', lines: { 1: 'line-2' } },
+        ]),
+    ),
+    path: 'signals[1].port',
+    reason: /^"\/dev\/\/ttyUSB0\/" is already the port of signals\[0\]; two sources cannot share a serial port$/,
+  },
+
+  // ---- call -------------------------------------------------------------------------------
+  {
+    name: 'stop code with a key that is not DTMF',
+    text: edit((c) => (c.call = { stopCode: '*0x' })),
+    path: 'call.stopCode',
+    reason: /^"\*0x" has "x", which is not a DTMF key; use only 0–9, \*, # and A–D, or "" to turn the code off$/,
+  },
+  {
+    name: 'stop code with several keys that are not DTMF',
+    text: edit((c) => (c.call = { stopCode: '* 0 E' })),
+    path: 'call.stopCode',
+    reason: /has " " and "E", which are not DTMF keys/,
+  },
+  {
+    name: 'stop code in lowercase',
+    text: edit((c) => (c.call = { stopCode: '*a#' })),
+    path: 'call.stopCode',
+    reason: /\(did you mean "\*A#"\?\)$/,
+  },
+  {
+    name: 'stop code too long',
+    text: edit((c) => (c.call = { stopCode: '123456789' })),
+    path: 'call.stopCode',
+    reason: /^"123456789" is 9 keys long; a stop code is 1–8 DTMF keys/,
+  },
+  {
+    name: 'stop code written as a number',
+    text: edit((c) => (c.call = { stopCode: 123 })),
+    path: 'call.stopCode',
+    reason: /^must be DTMF keys in quotes, such as "\*0#", or "" to turn the code off, not the number 123 \(put it in quotes/,
+  },
+  {
+    name: 'stop code left empty (e.g. an unquoted # read as a comment)',
+    text: edit((c) => (c.call = { stopCode: null })),
+    path: 'call.stopCode',
+    reason: /^is empty \(expected DTMF keys in quotes/,
+  },
+  {
+    name: 'ring timeout too short',
+    text: edit((c) => (c.call = { ringTimeoutMs: 500 })),
+    path: 'call.ringTimeoutMs',
+    reason: /^500 is out of range \(1000–60000 ms\)$/,
+  },
+  {
+    name: 'caller ID validity too long',
+    text: edit((c) => (c.call = { clipValidMs: 60001 })),
+    path: 'call.clipValidMs',
+    reason: /^60001 is out of range \(1000–60000 ms\)$/,
+  },
+  {
+    name: 'dial gap too short',
+    text: edit((c) => (c.call = { dialGapMs: 100 })),
+    path: 'call.dialGapMs',
+    reason: /^100 is out of range \(500–20000 ms\)$/,
+  },
+  {
+    name: 'stop code gap too long',
+    text: edit((c) => (c.call = { stopCodeGapMs: 6000 })),
+    path: 'call.stopCodeGapMs',
+    reason: /^6000 is out of range \(200–5000 ms\)$/,
+  },
+  {
+    name: 'audio delay not a multiple of 20 ms',
+    text: edit((c) => (c.call = { delayMs: 90 })),
+    path: 'call.delayMs',
+    reason: /^90 must be a multiple of 20 \(audio is held back in 20 ms frames\)$/,
+  },
+  {
+    name: 'audio delay too long',
+    text: edit((c) => (c.call = { delayMs: 520 })),
+    path: 'call.delayMs',
+    reason: /^520 is out of range \(0–500 ms\)$/,
+  },
+  {
+    name: 'unknown key in call',
+    text: edit((c) => (c.call = { stopcode: '*0#' })),
+    path: 'call.stopcode',
+    reason: /^unknown key \(did you mean "stopCode"\?\)$/,
+  },
+
+  // ---- clip -------------------------------------------------------------------------------
+  {
+    name: 'caller-ID code written as a number',
+    text: edit((c) => (c.clip = { withheldCodes: [10] })),
+    path: 'clip.withheldCodes[0]',
+    reason: /^must be written in quotes, such as "10", not as the number 10: unquoted, YAML reads digits as a number and drops leading zeros/,
+  },
+  {
+    name: 'caller-ID code that is not digits',
+    text: edit((c) => (c.clip = { unavailableCodes: ['B00'] })),
+    path: 'clip.unavailableCodes[0]',
+    reason: /^"B00" is not a code; a code is 1–4 digits 0–9, such as "10"$/,
+  },
+  {
+    name: 'caller-ID code too long',
+    text: edit((c) => (c.clip = { withheldCodes: ['10', '12345'] })),
+    path: 'clip.withheldCodes[1]',
+    reason: /^"12345" is not a code/,
+  },
+  {
+    name: 'caller-ID codes written as text, not a list',
+    text: edit((c) => (c.clip = { withheldCodes: '10' })),
+    path: 'clip.withheldCodes',
+    reason: /^must be a list of codes in quotes, such as \["10"\], not the text "10"$/,
+  },
+  {
+    name: 'caller-ID code listed twice',
+    text: edit((c) => (c.clip = { withheldCodes: ['10', '11', '10'] })),
+    path: 'clip.withheldCodes[2]',
+    reason: /^"10" is already listed at clip\.withheldCodes\[0\]; list each code once$/,
+  },
+  {
+    name: 'caller-ID code both withheld and unavailable',
+    text: edit((c) => (c.clip = { withheldCodes: ['10'], unavailableCodes: ['00', '10'] })),
+    path: 'clip.unavailableCodes[1]',
+    reason: /^"10" is also listed in clip\.withheldCodes; a code cannot mean both "withheld" and "unavailable"$/,
+  },
+  {
+    name: 'withheld code that is the default unavailable code',
+    text: edit((c) => (c.clip = { withheldCodes: ['00'] })),
+    path: 'clip.withheldCodes[0]',
+    reason: /^"00" is also listed in clip\.unavailableCodes \(\["00"\], the default\); a code cannot mean both/,
+  },
 ];
 
 for (const c of cases) {
@@ -407,6 +703,63 @@ t.test('a wrong field does not hide the checks that span fields', async (t) => {
     err.problems.map((p) => p.path),
     ['capture.rate', 'lines[1].id'],
   );
+});
+
+t.test('signalling problems are all reported, in field order, beside the others', async (t) => {
+  const err = refusal(
+    t,
+    edit((c) => {
+      c.lines[0].clip = 'v23';
+      c.signals = [
+        { type: 'line-unit', port: '/dev/ttyUSB0', lines: { 0: 'line-1', 2: 'line-3' } },
+        { type: 'modem', port: '/dev/ttyUSB0', baud: 300, lines: { 1: 'line-1' } },
+      ];
+      c.call = { stopCode: '*0#*0#*0#', delayMs: 10 };
+      c.clip = { withheldCodes: ['10', '10'], unavailableCodes: [0] };
+      c.capture.rate = 'fast';
+    }),
+  );
+  t.same(
+    err.problems.map((p) => p.path),
+    [
+      'capture.rate',
+      'lines[0].clip',
+      'signals[0].lines["0"]',
+      'signals[0].lines["2"]',
+      'signals[1].port',
+      'signals[1].baud',
+      'signals[1].lines["1"]',
+      'call.stopCode',
+      'call.delayMs',
+      'clip.withheldCodes[1]',
+      'clip.unavailableCodes[0]',
+    ],
+    err.message,
+  );
+});
+
+t.test('sources are not judged against lines that cannot be read', async (t) => {
+  const err = refusal(
+    t,
+    edit((c) => {
+      c.lines = 'line-1';
+      c.signals = [{ type: 'line-unit', port: '/dev/ttyUSB0', lines: { 1: 'line-1' } }];
+    }),
+  );
+  t.same(err.problems.map((p) => p.path), ['lines']);
+});
+
+t.test('the line-signalling settings that are fine load', async (t) => {
+  const text = edit((c) => {
+    c.lines[0].clip = 'fsk-bell202';
+    c.lines[1].farEndTones = false;
+    c.signals = [{ type: 'isdn', port: '/dev/ttyS0', baud: 115200, lines: { 1: 'line-1', 31: 'line-2' } }];
+    c.call = { stopCode: 'ABCD*#09', delayMs: 0 };
+    c.clip = { withheldCodes: ['1', '1234'], unavailableCodes: [] };
+  });
+  const config = parseConfig(text, SOURCE, BASE, { canRead: keyIsReadable });
+  t.same(config.signals[0]!.lines, { 1: 'line-1', 31: 'line-2' });
+  t.equal(config.call.stopCode, 'ABCD*#09');
 });
 
 t.test('a channel out of range is not also reported as shared', async (t) => {
