@@ -2,12 +2,14 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Config } from '../core/config/index.js';
-import { lineVox } from '../core/config/index.js';
+import { lineSignalling, lineVox } from '../core/config/index.js';
 import { OPUS_PRESKIP_48K } from '../core/ogg/index.js';
 import type { PublicSealingKey } from '../core/seal/index.js';
 import { alsaBinding } from './capture/alsa-binding.js';
 import type { CaptureBinding } from './capture/binding.js';
 import { Capture, type CaptureSink } from './capture/capture.js';
+import type { StopBy } from './line/call-fsm.js';
+import { lineDetectors } from './line/line-detectors.js';
 import { Line } from './line/line.js';
 import { createOpusEncoder } from './recorder/opus-encoder.js';
 import { RecordingWriter, type WriterDeps } from './recorder/recording-writer.js';
@@ -64,11 +66,22 @@ export class Box extends EventEmitter {
     const byChannel = new Map<number, Line>();
     this.lines = config.lines.map((l) => {
       const vox = lineVox(config, l.id);
+      const signalling = lineSignalling(config, l.id);
+      const { delayMs, ...call } = config.call;
       const line = new Line(
-        { id: l.id, sampleRate: rate, vox, preRollMs: config.recorder.preRollMs, maxCallMs: config.recorder.maxCallMinutes * 60_000 },
+        {
+          id: l.id,
+          sampleRate: rate,
+          vox,
+          preRollMs: config.recorder.preRollMs,
+          maxCallMs: config.recorder.maxCallMinutes * 60_000,
+          call: { ...call, hookSignalling: signalling.hookSignalling, leadMs: vox.leadMs },
+          delayMs,
+          detectors: lineDetectors(rate, signalling, config.clip),
+        },
         {
           timeOf: (position) => this.capture.timeOf(position),
-          startRecording: (lineId, startMs) => RecordingWriter.start(writerDeps, lineId, startMs),
+          startRecording: (lineId, startMs, callInfo) => RecordingWriter.start(writerDeps, lineId, startMs, callInfo),
           onRecorded: (record: RecordingRecord) => this.emit('recorded', record),
           log,
         },
@@ -113,6 +126,17 @@ export class Box extends EventEmitter {
     if (!alarm) return;
     this.alarms.delete(kind);
     this.emit('alarm-cleared', alarm);
+  }
+
+  /**
+   * Stops recording the call in progress on a line at once, on a caller's request (R13): the
+   * one call behind the DTMF code, the status page, the console and MQTT commands.
+   */
+  stopRecording(lineId: string, by: StopBy): { stopped: boolean; reason?: string } {
+    const line = this.lines.find((l) => l.id === lineId);
+    if (!line) return { stopped: false, reason: `no line ${lineId}` };
+    if (line.state !== 'active') return { stopped: false, reason: line.state === 'stopped' ? 'recording already stopped' : 'no call is being recorded' };
+    return { stopped: line.stopRecording(by) };
   }
 
   /** Opens the store, finalises what a crash left open, and starts capturing. */

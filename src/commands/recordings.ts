@@ -20,9 +20,15 @@ export async function recordings(argv: string[]): Promise<void> {
         durationMs: r.durationMs,
         truncated: r.state === 'truncated',
         open: r.state === 'open',
+        direction: r.direction,
+        signalling: r.signalling,
+        clip: r.clip,
+        ...(r.stopped ? { stoppedAt: new Date(r.stopped.at).toISOString(), stoppedBy: r.stopped.by } : {}),
       };
       process.stdout.write(
-        args.json ? `${JSON.stringify(row)}\n` : `${row.id}  ${row.line}  ${row.start}  ${(row.durationMs / 1000).toFixed(1)} s${row.truncated ? '  truncated' : ''}\n`,
+        args.json
+          ? `${JSON.stringify(row)}\n`
+          : `${row.id}  ${row.line}  ${row.start}  ${(row.durationMs / 1000).toFixed(1)} s  ${row.direction}${row.truncated ? '  truncated' : ''}${row.stoppedBy ? `  stopped (${row.stoppedBy})` : ''}\n`,
       );
     }
   } finally {

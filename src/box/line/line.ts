@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import { frameDbfs } from '../../core/dsp/level.js';
 import { PcmRing } from '../../core/dsp/ring.js';
-import { createVox, voxReset, voxRx, type VoxOptions } from '../../core/dsp/vox.js';
+import type { VoxOptions } from '../../core/dsp/vox.js';
 import type { RecordingWriter } from '../recorder/recording-writer.js';
 import type { RecordingRecord } from '../store/recording-record.js';
-
-export type LineState = 'idle' | 'recording';
+import { callStep, createCallFsm, stopCodePending, type CallFsm, type CallFsmOptions, type CallInfo, type LineAction, type LineInput, type StopBy } from './call-fsm.js';
+import { VoxDetector, type LineDetector } from './detectors.js';
 
 export interface LineOptions {
   id: string;
@@ -13,77 +13,92 @@ export interface LineOptions {
   vox: Omit<VoxOptions, 'sampleRate' | 'lookbackMs'>;
   preRollMs: number;
   maxCallMs: number;
+  call: Omit<CallFsmOptions, 'sampleRate'>;
+  /** audio waits this long before the encoder, so a detector has time to act on it (stop code) */
+  delayMs: number;
+  /** detectors besides VOX: DTMF, caller ID, call-progress tones */
+  detectors?: LineDetector[];
 }
 
 export interface LineDeps {
   /** wall-clock ms of a sample position on the capture timeline */
   timeOf(position: number): number;
-  startRecording(line: string, startMs: number): RecordingWriter;
+  startRecording(line: string, startMs: number, call: CallInfo): RecordingWriter;
   /** a recording was finished and fully written */
   onRecorded(record: RecordingRecord): void;
   log: Logger;
 }
 
+interface Pending {
+  position: number;
+  frame: Int16Array;
+}
+
 /**
- * One trunk line, first form: VOX decides when a call starts and ends (R1: a line with no
- * signalling at all still gets every call recorded). A pre-roll ring keeps the seconds before
- * VOX triggers, so the caller's first words are in the recording. Silence after the last word
- * is held back, not encoded, until the voice returns or VOX ends the call: the recording then
- * ends a short tail after the last word instead of a whole hang time later.
+ * One trunk line. Its detectors (VOX always, DTMF, caller ID, tones when configured) and its
+ * serial signalling feed one call state machine; the machine's actions start, update, stop and
+ * end recordings. Audio reaches the encoder only after a short delay and never past:
+ * - a possible stop code (R13): held until the code completes (then dropped) or fails;
+ * - the last voiced sound of a VOX call: silence is held until the voice returns, or dropped
+ *   when VOX ends the call, so the recording ends a short tail after the last word.
  */
 export class Line {
-  state: LineState = 'idle';
   /** level of the latest frame, dBFS; for the status page's meter */
   level = -Infinity;
-  private readonly vox;
+  private readonly fsm: CallFsm;
+  private readonly vox: VoxDetector;
+  private readonly detectors: LineDetector[];
   private ring: PcmRing;
   /** capture position of the ring's sample 0: the ring restarts after a discontinuity */
   private ringBase = 0;
   private recording: RecordingWriter | undefined;
-  /** frames after the last voiced frame, not yet encoded */
-  private held: { position: number; frame: Int16Array }[] = [];
+  private pending: Pending[] = [];
+  private position = 0;
+  private readonly delay: number;
   private readonly finishing = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: LineOptions, private readonly deps: LineDeps) {
-    this.vox = createVox({ ...opts.vox, sampleRate: opts.sampleRate, lookbackMs: opts.preRollMs });
+    this.vox = new VoxDetector({ ...opts.vox, sampleRate: opts.sampleRate, lookbackMs: opts.preRollMs });
+    this.detectors = [this.vox, ...(opts.detectors ?? [])];
+    this.fsm = createCallFsm({ ...opts.call, sampleRate: opts.sampleRate });
     this.ring = this.newRing();
-  }
-
-  private newRing(): PcmRing {
-    return new PcmRing(Math.ceil((this.opts.preRollMs / 1000) * this.opts.sampleRate) + this.opts.sampleRate);
+    this.delay = Math.round((opts.delayMs / 1000) * opts.sampleRate);
   }
 
   get id(): string {
     return this.opts.id;
   }
 
+  /** idle, ringing, active (recording) or stopped (a call whose recording was stopped on request) */
+  get state() {
+    return this.fsm.state;
+  }
+
   frame(position: number, frame: Int16Array): void {
+    this.position = position + frame.length;
     this.level = frameDbfs(frame);
     this.ring.push(frame);
-    const event = voxRx(this.vox, frame);
-    if (this.recording === undefined) {
-      if (event?.type === 'start') this.begin(event.atSample, position + frame.length);
-      return;
+    if (this.recording) this.pending.push({ position, frame });
+    const inputs = this.detectors.flatMap((d) => d.rx(position, frame));
+    inputs.push({ type: 'tick', at: this.position });
+    inputs.sort((a, b) => a.at - b.at);
+    for (const input of inputs) this.apply(input);
+    if (this.recording) {
+      this.release();
+      if (this.recording.durationMs >= this.opts.maxCallMs) this.continueInNewRecording();
     }
-    if (event?.type === 'end') {
-      this.held.push({ position, frame });
-      this.end('silence', event.atSample);
-      return;
-    }
-    // VOX knows where the last voiced block ended; silence after it waits in `held`.
-    if (this.vox.lastVoiceEnd > position) {
-      this.releaseHeld();
-      this.recording.feed(frame);
-    } else {
-      this.held.push({ position, frame });
-    }
-    if (this.recording.durationMs >= this.opts.maxCallMs) {
-      // A call longer than the limit continues in a new recording, so no chunk list grows unbounded.
-      const next = position + frame.length;
-      this.releaseHeld();
-      this.end('max-length', next);
-      this.begin(next, next);
-    }
+  }
+
+  /** An event from the line's serial signalling (line unit, modem, D-channel), timed now. */
+  signal(input: Omit<LineInput, 'at'>): void {
+    this.apply({ ...input, at: this.position } as LineInput);
+  }
+
+  /** Stops the recording of the call in progress at once (R13); false if nothing was recording. */
+  stopRecording(by: StopBy): boolean {
+    const was = this.fsm.state;
+    this.apply({ type: 'stop-request', at: this.position, by });
+    return was === 'active' && this.fsm.state === 'stopped';
   }
 
   /**
@@ -91,47 +106,100 @@ export class Line {
    * a call in progress ends where its audio ended, and detection starts afresh.
    */
   discontinuity(position: number, samples: number): void {
-    if (this.recording) this.end('device-lost', position);
-    voxReset(this.vox, position + samples);
+    if (this.recording) this.finish(position, 'device-lost');
+    this.fsm.state = 'idle';
+    this.fsm.call = undefined;
+    this.fsm.pendingClip = undefined;
+    const resume = position + samples;
+    for (const d of this.detectors) d.reset(resume);
     this.ring = this.newRing();
-    this.ringBase = position + samples;
+    this.ringBase = resume;
+    this.position = resume;
   }
 
   /** Ends any call in progress and waits until every recording is written. */
   async close(position: number): Promise<void> {
-    if (this.recording) this.end('shutdown', position);
+    if (this.recording) this.finish(position, 'shutdown');
     await Promise.all(this.finishing);
   }
 
-  private begin(onset: number, now: number): void {
-    const from = Math.max(onset, this.ring.oldestSample + this.ringBase);
-    this.recording = this.deps.startRecording(this.opts.id, this.deps.timeOf(from));
-    this.state = 'recording';
-    this.recording.feed(this.ring.readFrom(from - this.ringBase, now - this.ringBase));
-    this.deps.log.info({ line: this.opts.id, recording: this.recording.id }, 'call started');
+  private newRing(): PcmRing {
+    return new PcmRing(Math.ceil((this.opts.preRollMs / 1000) * this.opts.sampleRate) + this.opts.sampleRate);
   }
 
-  private releaseHeld(): void {
-    for (const h of this.held) this.recording!.feed(h.frame);
-    this.held = [];
+  private apply(input: LineInput): void {
+    for (const action of callStep(this.fsm, input)) this.act(action);
   }
 
-  /** Keeps held silence up to `endPosition`, drops the rest, and finishes the recording. */
-  private end(reason: NonNullable<RecordingRecord['endReason']>, endPosition: number): void {
-    const recording = this.recording!;
-    for (const h of this.held) {
-      const keep = Math.min(h.frame.length, endPosition - h.position);
-      if (keep <= 0) break;
-      recording.feed(h.frame.subarray(0, keep));
+  private act(a: LineAction): void {
+    switch (a.type) {
+      case 'start': {
+        const from = Math.max(a.at, this.ring.oldestSample + this.ringBase);
+        this.recording = this.deps.startRecording(this.opts.id, this.deps.timeOf(from), a.call);
+        this.pending = [{ position: from, frame: this.ring.readFrom(from - this.ringBase, this.ring.endSample) }];
+        this.deps.log.info({ line: this.opts.id, recording: this.recording.id, direction: a.call.direction, source: a.call.source }, 'call started');
+        break;
+      }
+      case 'update':
+        this.recording?.setCall(a.call);
+        break;
+      case 'stop':
+        if (this.recording) {
+          this.deps.log.info({ line: this.opts.id, recording: this.recording.id, by: a.by }, 'recording stopped on request');
+          this.finish(a.at, 'stopped', { at: this.deps.timeOf(a.at), by: a.by });
+        }
+        break;
+      case 'end':
+        if (this.recording) this.finish(a.at, a.reason);
+        break;
     }
-    this.held = [];
+  }
+
+  /** Hands the encoder every pending frame that is old enough and not held back. */
+  private release(): void {
+    let bound = this.position - this.delay;
+    if (stopCodePending(this.fsm, this.position)) bound = Math.min(bound, this.fsm.code.from);
+    if (this.fsm.call?.source === 'vox' && this.vox.lastVoiceEnd >= 0) bound = Math.min(bound, this.vox.lastVoiceEnd);
+    this.feedUpTo(bound);
+  }
+
+  private feedUpTo(bound: number): void {
+    const recording = this.recording!;
+    while (this.pending.length > 0) {
+      const p = this.pending[0]!;
+      const keep = Math.min(p.frame.length, bound - p.position);
+      if (keep <= 0) return;
+      if (keep === p.frame.length) {
+        recording.feed(p.frame);
+        this.pending.shift();
+      } else {
+        recording.feed(p.frame.subarray(0, keep));
+        this.pending[0] = { position: p.position + keep, frame: p.frame.subarray(keep) };
+        return;
+      }
+    }
+  }
+
+  /** Keeps audio up to `end`, drops the rest, and finishes the recording. */
+  private finish(end: number, reason: NonNullable<RecordingRecord['endReason']>, stopped?: { at: number; by: StopBy }): void {
+    const recording = this.recording!;
+    this.feedUpTo(end);
+    this.pending = [];
     this.recording = undefined;
-    this.state = 'idle';
-    const done = recording.finish(reason).then((record) => {
+    const done = recording.finish(reason, stopped).then((record) => {
       this.deps.log.info({ line: this.opts.id, recording: record.id, durationMs: record.durationMs, reason }, 'call recorded');
       this.deps.onRecorded(record);
     });
     this.finishing.add(done);
     void done.finally(() => this.finishing.delete(done));
+  }
+
+  /** A call longer than the limit continues in a new recording, so no chunk list grows unbounded. */
+  private continueInNewRecording(): void {
+    const call = this.fsm.call!;
+    const at = this.position;
+    this.finish(at, 'max-length');
+    this.recording = this.deps.startRecording(this.opts.id, this.deps.timeOf(at), call);
+    this.pending = [];
   }
 }

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import { uuidv7 } from '../../core/ids.js';
-import { newContentKey, packPackets, sealChunk, wrapContentKey, type PublicSealingKey } from '../../core/seal/index.js';
+import { newContentKey, packPackets, sealChunk, sealMetadata, wrapContentKey, type PublicSealingKey } from '../../core/seal/index.js';
+import type { CallInfo, StopBy } from '../line/call-fsm.js';
 import type { RecordingStore } from '../store/recording-store.js';
-import type { OpusParams, RecordingRecord } from '../store/recording-record.js';
+import type { OpusParams, RecordingRecord, SealedCallMeta } from '../store/recording-record.js';
 import type { FrameEncoder } from './opus-encoder.js';
 
 export interface WriterDeps {
@@ -34,7 +35,7 @@ export class RecordingWriter {
   private queue: Promise<void>;
   private finished = false;
 
-  private constructor(private readonly deps: WriterDeps, line: string, startMs: number) {
+  private constructor(private readonly deps: WriterDeps, line: string, startMs: number, call: CallInfo) {
     this.contentKey = newContentKey();
     const id = uuidv7(startMs);
     this.record = {
@@ -42,14 +43,39 @@ export class RecordingWriter {
       audio: deps.audio, keyId: deps.sealTo.keyId,
       wrappedKey: wrapContentKey(this.contentKey, id, deps.sealTo).toString('base64'),
       gapMs: 0,
+      ...this.callFields(id, call, 0),
     };
     this.encoder = deps.newEncoder();
     this.frame = new Int16Array((deps.audio.inputSampleRate * deps.audio.frameMs) / 1000);
-    this.queue = this.write(() => deps.store.putRecording(this.record));
+    const first = this.record;
+    this.queue = this.write(() => deps.store.putRecording(first));
   }
 
-  static start(deps: WriterDeps, line: string, startMs: number): RecordingWriter {
-    return new RecordingWriter(deps, line, startMs);
+  static start(deps: WriterDeps, line: string, startMs: number, call: CallInfo): RecordingWriter {
+    return new RecordingWriter(deps, line, startMs, call);
+  }
+
+  /**
+   * What is known of the call changed (a number arrived, digits were dialled): the plaintext
+   * record gets direction, signalling and caller-ID status; the numbers are sealed anew under
+   * the next metadata counter and written with it.
+   */
+  setCall(call: CallInfo): void {
+    if (this.finished) return;
+    // A fresh counter for every re-seal: the metadata nonce must never repeat under one key.
+    this.record = { ...this.record, ...this.callFields(this.record.id, call, (this.record.metaVersion ?? -1) + 1) };
+    const snapshot = this.record;
+    this.queue = this.write(() => this.deps.store.putRecording(snapshot));
+  }
+
+  private callFields(id: string, call: CallInfo, version: number): Pick<RecordingRecord, 'direction' | 'signalling' | 'clip' | 'sealedMeta' | 'metaVersion'> {
+    const meta: SealedCallMeta = {};
+    if (call.calling !== undefined) meta.calling = call.calling;
+    if (call.called !== undefined) meta.called = call.called;
+    if (call.name !== undefined) meta.name = call.name;
+    const fields = { direction: call.direction, signalling: call.source, clip: call.clip };
+    if (Object.keys(meta).length === 0) return fields;
+    return { ...fields, sealedMeta: sealMetadata(this.contentKey, id, meta, version).toString('base64'), metaVersion: version };
   }
 
   get id(): string {
@@ -85,13 +111,14 @@ export class RecordingWriter {
   }
 
   /** Flushes the last partial frame (padded with silence) and writes the final chunk. */
-  async finish(endReason: NonNullable<RecordingRecord['endReason']>): Promise<RecordingRecord> {
+  async finish(endReason: NonNullable<RecordingRecord['endReason']>, stopped?: { at: number; by: StopBy }): Promise<RecordingRecord> {
     if (!this.finished) {
       this.finished = true;
       if (this.fill > 0) {
         this.frame.fill(0, this.fill);
         this.encodeFrame();
       }
+      if (stopped) this.record = { ...this.record, stopped: { at: Math.round(stopped.at), by: stopped.by } };
       this.sealAndWrite(true, endReason);
       this.contentKey.fill(0);
     }

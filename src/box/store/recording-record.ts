@@ -1,6 +1,8 @@
 // The plaintext record of one recording on the box. It holds what retention, sync and export
 // need and nothing that identifies a person: numbers and names go only into sealed metadata.
 
+import type { ClipStatus, Direction, SignalSource, StopBy } from '../line/call-fsm.js';
+
 export type RecordingState = 'open' | 'closed' | 'truncated';
 
 export interface OpusParams {
@@ -30,6 +32,23 @@ export interface RecordingRecord {
   wrappedKey: string;
   /** audio the capture could not deliver (overruns, device loss), filled with silence */
   gapMs: number;
-  /** why a recording ended: VOX silence, maximum length, service stop, capture device lost, crash recovery */
-  endReason?: 'silence' | 'max-length' | 'shutdown' | 'device-lost' | 'crash';
+  /** why a recording ended: the call's end, a stop on request, its maximum length, service stop, device lost, crash */
+  endReason?: 'on-hook' | 'disconnect' | 'far-end-clear' | 'silence' | 'stopped' | 'max-length' | 'shutdown' | 'device-lost' | 'crash';
+  direction: Direction;
+  /** what started the call: hook signalling, or VOX when nothing else spoke */
+  signalling: SignalSource;
+  /** whether the line sent the caller's number, and if not, why not; the number itself is sealed */
+  clip: ClipStatus;
+  /** numbers and name, sealed with the content key (base64); `metaVersion` is its nonce counter */
+  sealedMeta?: string;
+  metaVersion?: number;
+  /** a caller asked that recording stop (R13): when (ms since epoch) and how */
+  stopped?: { at: number; by: StopBy };
+}
+
+/** What is sealed in `sealedMeta`: everything that identifies a person. */
+export interface SealedCallMeta {
+  calling?: string;
+  called?: string;
+  name?: string;
 }

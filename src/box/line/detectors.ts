@@ -1,0 +1,29 @@
+import { createVox, voxReset, voxRx, type VoxOptions, type VoxState } from '../../core/dsp/vox.js';
+import type { LineInput } from './call-fsm.js';
+
+/** Something that listens to a line's audio and says what it heard, in call-machine terms. */
+export interface LineDetector {
+  rx(position: number, frame: Int16Array): LineInput[];
+  /** the capture lost audio: start afresh at `position` */
+  reset(position: number): void;
+}
+
+/** VOX: the fallback that finds calls by their sound alone (R1). */
+export class VoxDetector implements LineDetector {
+  readonly state: VoxState;
+  constructor(opts: VoxOptions) {
+    this.state = createVox(opts);
+  }
+  rx(_position: number, frame: Int16Array): LineInput[] {
+    const e = voxRx(this.state, frame);
+    if (!e) return [];
+    return [{ type: e.type === 'start' ? 'vox-start' : 'vox-end', at: e.atSample }];
+  }
+  reset(position: number): void {
+    voxReset(this.state, position);
+  }
+  /** While a call is on: one past the last voiced sample. */
+  get lastVoiceEnd(): number {
+    return this.state.active ? this.state.lastVoiceEnd : -1;
+  }
+}
