@@ -11,6 +11,7 @@ import { Capture, type CaptureSink } from './capture/capture.js';
 import type { StopBy } from './line/call-fsm.js';
 import { lineDetectors } from './line/line-detectors.js';
 import { Line } from './line/line.js';
+import { startSignalSources, type RunningSource } from './signals/router.js';
 import { createOpusEncoder } from './recorder/opus-encoder.js';
 import { RecordingWriter, type WriterDeps } from './recorder/recording-writer.js';
 import type { RecordingRecord } from './store/recording-record.js';
@@ -48,6 +49,7 @@ export class Box extends EventEmitter {
   readonly lines: Line[];
   readonly capture: Capture;
   readonly alarms = new Map<AlarmKind, Alarm>();
+  private sources: RunningSource[] = [];
   private stopped: Promise<void> | undefined;
 
   private constructor(readonly store: RecordingStore, private readonly opts: BoxOptions) {
@@ -148,12 +150,19 @@ export class Box extends EventEmitter {
     }
     const box = new Box(store, opts);
     box.capture.start();
+    box.sources = startSignalSources(
+      opts.config.signals,
+      (lineId, input) => box.lines.find((l) => l.id === lineId)?.signal(input),
+      opts.log,
+      opts.clock ?? systemClock,
+    );
     return box;
   }
 
   /** Stops capture, ends calls in progress, writes everything and closes the store. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      await Promise.all(this.sources.map((s) => s.close()));
       await this.capture.stop();
       const end = Math.min(this.capture.samples, this.opts.stopAfterSamples ?? Infinity);
       await Promise.all(this.lines.map((l) => l.close(end)));

@@ -36,6 +36,9 @@ export type LineInput =
   | { type: 'stop-request'; at: number; by: StopBy }
   | { type: 'tick'; at: number };
 
+/** A signal without its time: serial sources leave it to the line to stamp its own capture position. */
+export type UntimedInput = LineInput extends infer I ? (I extends LineInput ? Omit<I, 'at'> : never) : never;
+
 export type LineAction =
   | { type: 'start'; at: number; call: CallInfo }
   | { type: 'update'; call: CallInfo }

@@ -4,7 +4,7 @@ import { PcmRing } from '../../core/dsp/ring.js';
 import type { VoxOptions } from '../../core/dsp/vox.js';
 import type { RecordingWriter } from '../recorder/recording-writer.js';
 import type { RecordingRecord } from '../store/recording-record.js';
-import { callStep, createCallFsm, stopCodePending, type CallFsm, type CallFsmOptions, type CallInfo, type LineAction, type LineInput, type StopBy } from './call-fsm.js';
+import { callStep, createCallFsm, stopCodePending, type CallFsm, type CallFsmOptions, type CallInfo, type LineAction, type LineInput, type StopBy, type UntimedInput } from './call-fsm.js';
 import { VoxDetector, type LineDetector } from './detectors.js';
 
 export interface LineOptions {
@@ -90,7 +90,7 @@ export class Line {
   }
 
   /** An event from the line's serial signalling (line unit, modem, D-channel), timed now. */
-  signal(input: Omit<LineInput, 'at'>): void {
+  signal(input: UntimedInput): void {
     this.apply({ ...input, at: this.position } as LineInput);
   }
 
