@@ -36,7 +36,8 @@ export function utterance(text: string, rate: number, seed: number, source = spe
     const pitch = 30 + (seed % 5) * 8;
     const wav = spawnSync('espeak-ng', ['-v', 'fi', '-s', String(speed), '-p', String(pitch), '--stdout', text], { maxBuffer: 64 << 20 });
     if (wav.status !== 0) throw new Error(`espeak-ng failed: ${wav.stderr.toString()}`);
-    const raw = spawnSync('sox', ['-t', 'wav', '-', '-t', 'raw', '-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer', '-', 'sinc', '300-3400', 'gain', '-n', '-12'], {
+    // -D: no dither, so the same sentence is the same samples in every run.
+    const raw = spawnSync('sox', ['-D', '-t', 'wav', '-', '-t', 'raw', '-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer', '-', 'sinc', '300-3400', 'gain', '-n', '-12'], {
       input: wav.stdout,
       maxBuffer: 64 << 20,
     });
