@@ -1,4 +1,5 @@
-// The transmit side for tests: lines as a Whozz Calling? unit prints them (docs/signals-serial.md).
+// The transmit side of a Whozz Calling? unit: lines as it prints them (docs/signals-serial.md), for
+// the trunk simulator and the tests.
 
 export interface CallLine {
   line: number;

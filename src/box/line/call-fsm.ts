@@ -30,6 +30,8 @@ export type LineInput =
   | { type: 'connect'; at: number; source: SignalSource }
   | { type: 'disconnect'; at: number; source: SignalSource }
   | { type: 'digit'; at: number; digit: string }
+  /** the audio from `at` to `until` is line signalling (caller-ID tones), not a conversation */
+  | { type: 'signalling'; at: number; until: number }
   | { type: 'vox-start'; at: number }
   | { type: 'vox-end'; at: number }
   | { type: 'far-end-clear'; at: number }
@@ -44,7 +46,9 @@ export type LineAction =
   | { type: 'update'; call: CallInfo }
   /** stop recording from `at` (a caller's request, R13); the call itself goes on */
   | { type: 'stop'; at: number; by: StopBy }
-  | { type: 'end'; at: number; reason: EndReason };
+  | { type: 'end'; at: number; reason: EndReason }
+  /** VOX started on signalling tones, not a voice: it must listen afresh from here */
+  | { type: 'rearm-vox'; at: number };
 
 export type CallState = 'idle' | 'ringing' | 'active' | 'stopped';
 
@@ -75,6 +79,14 @@ export interface CallFsm {
   lastRing: number;
   /** outgoing call still in its dialling phase: until this position digits extend the called number */
   dialUntil: number;
+  /** where the call in progress began */
+  callStart: number;
+  /** line signalling (caller-ID tones) heard up to here: VOX starting on it is not a call */
+  signalUntil: number;
+  /** a VOX start waiting to be confirmed as a voice (not caller-ID tones): its onset */
+  pendingVox: number | undefined;
+  /** keypad digits heard while idle: dialling that began before VOX noticed the call */
+  idleDigits: { at: number; digit: string }[];
   /** stop-code digits matched so far, and where the first began */
   code: { matched: number; from: number; last: number };
 }
@@ -83,10 +95,15 @@ export function createCallFsm(opts: CallFsmOptions): CallFsm {
   if (opts.stopCode !== '' && !/^[0-9*#A-D]{1,8}$/.test(opts.stopCode)) {
     throw new TypeError(`stopCode must be 1–8 DTMF digits (0-9 * # A-D), got "${opts.stopCode}"`);
   }
-  return { opts, state: 'idle', call: undefined, pendingClip: undefined, lastRing: 0, dialUntil: -1, code: { matched: 0, from: 0, last: 0 } };
+  return { opts, state: 'idle', call: undefined, pendingClip: undefined, lastRing: 0, dialUntil: -1, callStart: 0, signalUntil: -1, pendingVox: undefined, idleDigits: [], code: { matched: 0, from: 0, last: 0 } };
 }
 
 const ms = (f: CallFsm, v: number) => Math.round((v / 1000) * f.opts.sampleRate);
+
+/** VOX's onset may fall this far after the last signalling tone and still be that tone's echo. */
+const SIGNAL_MARGIN_MS = 300;
+/** A VOX start is confirmed as a voice this long after its onset: past an FSK burst's seizure. */
+const VOX_CONFIRM_MS = 600;
 
 /**
  * True while the digits heard so far could be the start of the stop code: the line then holds
@@ -96,7 +113,8 @@ export function stopCodePending(f: CallFsm, at: number): boolean {
   return f.code.matched > 0 && at - f.code.last <= ms(f, f.opts.stopCodeGapMs);
 }
 
-export function callStep(f: CallFsm, input: LineInput): LineAction[] {
+export function callStep(f: CallFsm, event: LineInput): LineAction[] {
+  let input = event;
   const out: LineAction[] = [];
   const expireClip = () => {
     if (f.pendingClip && input.at - f.pendingClip.at > ms(f, f.opts.clipValidMs)) f.pendingClip = undefined;
@@ -104,6 +122,7 @@ export function callStep(f: CallFsm, input: LineInput): LineAction[] {
   const begin = (at: number, call: CallInfo) => {
     f.state = 'active';
     f.call = call;
+    f.callStart = at;
     f.code = { matched: 0, from: 0, last: 0 };
     out.push({ type: 'start', at: Math.max(0, at), call: { ...call } });
   };
@@ -116,6 +135,29 @@ export function callStep(f: CallFsm, input: LineInput): LineAction[] {
   };
   const withClip = (call: CallInfo): CallInfo => (f.pendingClip ? { ...call, ...f.pendingClip.info } : call);
   const lead = ms(f, f.opts.leadMs);
+  if (input.type === 'signalling') {
+    f.signalUntil = Math.max(f.signalUntil, input.until);
+    return out;
+  }
+  // Caller ID before the answer is loud enough for VOX, but it is the exchange talking, not a
+  // call. An FSK burst opens with a seizure that no detector can tell from noise, so a VOX start
+  // waits a moment: signalling heard meanwhile makes it no call. The pre-roll keeps the audio.
+  if (input.type === 'vox-start' && (f.state === 'idle' || f.state === 'ringing')) {
+    f.pendingVox = input.at;
+    return out;
+  }
+  if (f.pendingVox !== undefined && input.type === 'tick' && input.at - f.pendingVox >= ms(f, VOX_CONFIRM_MS)) {
+    const onset = f.pendingVox;
+    f.pendingVox = undefined;
+    if (onset <= f.signalUntil + ms(f, SIGNAL_MARGIN_MS)) {
+      out.push({ type: 'rearm-vox', at: input.at });
+      return out;
+    }
+    input = { type: 'vox-start', at: onset };
+  } else if (f.pendingVox !== undefined && input.type === 'vox-end') {
+    f.pendingVox = undefined;
+    return out;
+  }
 
   switch (f.state) {
     case 'idle': {
@@ -143,10 +185,23 @@ export function callStep(f: CallFsm, input: LineInput): LineAction[] {
           begin(input.at - lead, { direction: 'outgoing', source: input.source, clip: 'none' });
           f.dialUntil = input.at + ms(f, f.opts.dialGapMs * 2);
           break;
-        case 'vox-start':
-          // Nothing signalled this call; caller ID just before it means it came in.
-          begin(input.at, withClip({ direction: f.pendingClip ? 'incoming' : 'unknown', source: 'vox', clip: 'none' }));
+        case 'digit':
+          if (/[A-D]/.test(input.digit)) f.idleDigits = [];
+          else f.idleDigits = [...f.idleDigits.filter((d) => input.at - d.at <= ms(f, f.opts.dialGapMs)), { at: input.at, digit: input.digit }];
           break;
+        case 'vox-start': {
+          // Nothing signalled this call: caller ID just before it means it came in; keyed digits
+          // at its start mean someone is dialling out.
+          const dialled = f.pendingClip ? [] : f.idleDigits.filter((d) => d.at >= input.at - ms(f, SIGNAL_MARGIN_MS));
+          f.idleDigits = [];
+          if (dialled.length > 0) {
+            begin(input.at, { direction: 'outgoing', source: 'vox', clip: 'none', called: dialled.map((d) => d.digit).join(''), numberSource: 'dialled' });
+            f.dialUntil = dialled.at(-1)!.at + ms(f, f.opts.dialGapMs);
+          } else {
+            begin(input.at, withClip({ direction: f.pendingClip ? 'incoming' : 'unknown', source: 'vox', clip: 'none' }));
+          }
+          break;
+        }
         default:
           break;
       }
@@ -219,7 +274,12 @@ export function callStep(f: CallFsm, input: LineInput): LineAction[] {
           out.push({ type: 'update', call: { ...f.call } });
           break;
         case 'digit':
-          if (call.direction === 'outgoing' && input.at <= f.dialUntil) {
+          if (call.direction === 'unknown' && call.source === 'vox' && call.called === undefined && input.at - f.callStart <= ms(f, f.opts.dialGapMs)) {
+            // A call that VOX found and that opens with keyed digits is someone dialling out.
+            f.call = { ...call, direction: 'outgoing', called: input.digit, numberSource: 'dialled' };
+            f.dialUntil = input.at + ms(f, f.opts.dialGapMs);
+            out.push({ type: 'update', call: { ...f.call } });
+          } else if (call.direction === 'outgoing' && input.at <= f.dialUntil) {
             f.call = { ...call, called: (call.called ?? '') + input.digit, numberSource: 'dialled' };
             f.dialUntil = input.at + ms(f, f.opts.dialGapMs);
             out.push({ type: 'update', call: { ...f.call } });

@@ -10,8 +10,11 @@ import type { LineDetector } from './detectors.js';
 class DtmfDetector implements LineDetector {
   private state: DtmfState;
   private clip: ClipDtmfParserState | undefined;
+  /** a caller-ID digit marks the audio as signalling for this long: one digit and its gap */
+  private readonly signalHold: number;
   constructor(private readonly rate: number, private readonly clipCodes: ClipConfig | undefined) {
     this.state = createDtmfRx({ sampleRate: rate });
+    this.signalHold = Math.round(0.3 * rate);
     this.clip = this.newClipParser();
   }
   private newClipParser(): ClipDtmfParserState | undefined {
@@ -20,7 +23,14 @@ class DtmfDetector implements LineDetector {
   rx(_position: number, frame: Int16Array): LineInput[] {
     const events = dtmfRx(this.state, frame);
     const out: LineInput[] = [];
-    for (const e of events) if (e.type === 'digit') out.push({ type: 'digit', at: e.atSample, digit: e.digit });
+    for (const e of events) {
+      if (e.type !== 'digit') continue;
+      out.push({ type: 'digit', at: e.atSample, digit: e.digit });
+      // A-D are not on a telephone's keypad: they are the exchange's caller-ID framing.
+      if (this.clip && (/[A-D]/.test(e.digit) || /^[A-D]/.test(this.clip.digits))) {
+        out.push({ type: 'signalling', at: e.atSample, until: e.atSample + this.signalHold });
+      }
+    }
     if (this.clip) {
       for (const burst of dtmfClipRx(this.clip, events, this.state.samples)) {
         if (burst.status === 'error') continue; // counted by the parser; a malformed burst names nobody
@@ -44,6 +54,7 @@ class FskClipDetector implements LineDetector {
   }
   rx(position: number, frame: Int16Array): LineInput[] {
     const out: LineInput[] = [];
+    if (this.state.fsk.carrier) out.push({ type: 'signalling', at: position, until: position + frame.length });
     for (const e of clipFskRx(this.state, frame)) {
       if (e.type === 'error') continue; // counted by the framer
       out.push({

@@ -152,6 +152,9 @@ export class Line {
       case 'end':
         if (this.recording) this.finish(a.at, a.reason);
         break;
+      case 'rearm-vox':
+        this.vox.reset(this.position);
+        break;
     }
   }
 

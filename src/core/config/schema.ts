@@ -48,7 +48,7 @@ export const DEFAULTS = Object.freeze({
   call: Object.freeze({
     stopCode: '*0#',
     ringTimeoutMs: 8000,
-    clipValidMs: 10000,
+    clipValidMs: 30000,
     dialGapMs: 4000,
     stopCodeGapMs: 2000,
     delayMs: 80,

@@ -1,5 +1,5 @@
 import { TalError } from '../errors.js';
-import { openChunk, unpackPackets, unwrapContentKey, type PrivateSealingKey } from '../seal/index.js';
+import { openChunk, openMetadata, unpackPackets, unwrapContentKey, type PrivateSealingKey } from '../seal/index.js';
 
 /** What a reader needs of a recording's plaintext record. */
 export interface SealedRecording {
@@ -76,4 +76,18 @@ function diagnose(contentKey: Buffer, rec: SealedRecording, p: number, final: bo
     }
   }
   return new TalError('TAL_EXPORT_CHUNK_ALTERED', `recording ${rec.id}: chunk ${p} fails authentication: its bytes were altered`);
+}
+
+/** A recording's sealed call metadata (numbers, name), opened with the controller's private key. */
+export function unsealMetadata(
+  rec: { id: string; wrappedKey: Buffer; sealedMeta?: string; metaVersion?: number },
+  key: PrivateSealingKey,
+): Record<string, unknown> {
+  if (rec.sealedMeta === undefined) return {};
+  const contentKey = unwrapContentKey(rec.wrappedKey, rec.id, key);
+  try {
+    return openMetadata(contentKey, rec.id, Buffer.from(rec.sealedMeta, 'base64'), rec.metaVersion ?? 0) as Record<string, unknown>;
+  } finally {
+    contentKey.fill(0);
+  }
 }

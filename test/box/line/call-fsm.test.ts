@@ -7,10 +7,15 @@ const base: CallFsmOptions = {
   sampleRate: R, hookSignalling: false, ringTimeoutMs: 8000, clipValidMs: 10_000, leadMs: 300, dialGapMs: 4000, stopCode: '*0#', stopCodeGapMs: 2000,
 };
 
+/** A VOX start and the moment it is confirmed as a voice (600 ms after its onset, if no caller-ID tones came). */
+function voxStart(f: ReturnType<typeof createCallFsm>, at: number): LineAction[] {
+  return [...callStep(f, { type: 'vox-start', at }), ...callStep(f, { type: 'tick', at: at + s(0.6) })];
+}
+
 function run(inputs: LineInput[], opts: Partial<CallFsmOptions> = {}) {
   const f = createCallFsm({ ...base, ...opts });
   const actions: LineAction[] = [];
-  for (const i of inputs) actions.push(...callStep(f, i));
+  for (const i of inputs) actions.push(...(i.type === 'vox-start' ? voxStart(f, i.at) : callStep(f, i)));
   return { f, actions };
 }
 
@@ -75,6 +80,39 @@ t.test('off-hook without a ring is outgoing; dialled digits make the called numb
   t.equal(f.call!.called, '0401234567', 'a menu choice 20 s later is not part of the number');
 });
 
+t.test('VOX on caller-ID tones is no call: VOX is re-armed and the answer starts the recording', async (t) => {
+  const f = createCallFsm(base);
+  // an FSK burst: VOX starts on its seizure, the carrier is recognised a little later
+  t.same(callStep(f, { type: 'vox-start', at: s(1) }), []);
+  t.same(callStep(f, { type: 'signalling', at: s(1.26), until: s(1.3) }), []);
+  t.same(callStep(f, { type: 'tick', at: s(1.6) }), [{ type: 'rearm-vox', at: s(1.6) }]);
+  t.same(callStep(f, { type: 'caller-id', at: s(1.7), source: 'fsk-clip', status: 'ok', number: '0509876543' }), []);
+  t.match(voxStart(f, s(6)), [{ type: 'start', at: s(6), call: { direction: 'incoming', clip: 'ok', calling: '0509876543' } }]);
+});
+
+t.test('dialling that began before VOX noticed the call still makes the called number', async (t) => {
+  const f = createCallFsm(base);
+  const digits = '0295020000'.split('').map((d, i) => ({ type: 'digit' as const, at: s(1.05 + i * 0.14), digit: d }));
+  callStep(f, digits[0]!);
+  callStep(f, digits[1]!);
+  callStep(f, { type: 'vox-start', at: s(1) });
+  for (const d of digits.slice(2)) callStep(f, d);
+  callStep(f, { type: 'tick', at: s(3) });
+  t.match(f.call, { direction: 'outgoing', called: '0295020000', numberSource: 'dialled' });
+  const clipFirst = createCallFsm(base);
+  for (const [i, d] of [...'A0401234567C'].entries()) callStep(clipFirst, { type: 'digit', at: s(1 + i * 0.14), digit: d });
+  t.same(clipFirst.idleDigits, [], 'caller-ID digits are not dialling');
+});
+
+t.test('with VOX alone, a call that opens with keyed digits is outgoing to that number', async (t) => {
+  const digits = '0295020000'.split('').map((d, i) => ({ type: 'digit' as const, at: s(1.1 + i * 0.14), digit: d }));
+  const { f } = run([{ type: 'vox-start', at: s(1) }, ...digits]);
+  t.match(f.call, { direction: 'outgoing', source: 'vox', called: '0295020000', numberSource: 'dialled' });
+  const late = run([{ type: 'vox-start', at: s(1) }, { type: 'digit', at: s(9), digit: '5' }]);
+  t.match(late.f.call, { direction: 'unknown' }, 'a digit well into a call is not dialling');
+  t.notOk(late.f.call!.called);
+});
+
 t.test('ISDN SETUP/CONNECT/DISCONNECT: both directions with numbers', async (t) => {
   const incoming = run([
     { type: 'setup', at: s(1), source: 'isdn', direction: 'incoming', calling: '0401234567', called: '0295020000' },
@@ -97,15 +135,15 @@ t.test('a far-end busy tone ends the call; so does on-hook', async (t) => {
 t.test('the stop code *0# stops recording from its first digit; the call goes on and VOX does not restart it', async (t) => {
   const f = createCallFsm(base);
   const acts = (i: LineInput) => callStep(f, i);
-  t.same(acts({ type: 'vox-start', at: s(1) }).map((a) => a.type), ['start']);
+  t.same(voxStart(f, s(1)).map((a) => a.type), ['start']);
   t.same(acts({ type: 'digit', at: s(10), digit: '*' }), []);
   t.ok(stopCodePending(f, s(10.1)), 'audio is held back while the code may be under way');
   t.same(acts({ type: 'digit', at: s(10.15), digit: '0' }), []);
   t.same(acts({ type: 'digit', at: s(10.3), digit: '#' }), [{ type: 'stop', at: s(10), by: 'dtmf' }]);
   t.equal(f.state, 'stopped');
-  t.same(acts({ type: 'vox-start', at: s(12) }), [], 'VOX does not start a new recording during the same call');
+  t.same(voxStart(f, s(12)), [], 'VOX does not start a new recording during the same call');
   t.same(acts({ type: 'vox-end', at: s(20) }), [{ type: 'end', at: s(20), reason: 'silence' }]);
-  t.same(acts({ type: 'vox-start', at: s(40) }).map((a) => a.type), ['start'], 'the line re-arms for its next call');
+  t.same(voxStart(f, s(40)).map((a) => a.type), ['start'], 'the line re-arms for its next call');
 });
 
 t.test('near misses of the stop code release the held audio and stop nothing', async (t) => {
@@ -116,7 +154,7 @@ t.test('near misses of the stop code release the held audio and stop nothing', a
   ];
   for (const [digits, times] of cases) {
     const f = createCallFsm(base);
-    callStep(f, { type: 'vox-start', at: s(1) });
+    voxStart(f, s(1));
     const actions = digits.split('').flatMap((d, i) => callStep(f, { type: 'digit', at: s(10 + times[i]!), digit: d }));
     callStep(f, { type: 'tick', at: s(14) });
     t.same(actions, [], `${digits} with gaps ${times.join('/')} does not stop`);
@@ -124,14 +162,14 @@ t.test('near misses of the stop code release the held audio and stop nothing', a
     t.equal(f.state, 'active');
   }
   const overlap = createCallFsm(base);
-  callStep(overlap, { type: 'vox-start', at: s(1) });
+  voxStart(overlap, s(1));
   const acts = '**0#'.split('').flatMap((d, i) => callStep(overlap, { type: 'digit', at: s(10 + i * 0.15), digit: d }));
   t.same(acts, [{ type: 'stop', at: s(10.15), by: 'dtmf' }], 'a repeated first digit restarts the match');
 });
 
 t.test('a stop request from the status page or the console stops at that instant, once', async (t) => {
   const f = createCallFsm(base);
-  callStep(f, { type: 'vox-start', at: s(1) });
+  voxStart(f, s(1));
   t.same(callStep(f, { type: 'stop-request', at: s(5), by: 'status-page' }), [{ type: 'stop', at: s(5), by: 'status-page' }]);
   t.same(callStep(f, { type: 'stop-request', at: s(6), by: 'console' }), []);
   const idle = createCallFsm(base);

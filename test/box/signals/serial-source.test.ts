@@ -5,7 +5,7 @@ import { WhozzParser } from '../../../src/box/signals/whozz-parser.js';
 import type { WhozzRecord } from '../../../src/box/signals/whozz-format.js';
 import { memoryLog } from '../../helpers/log.js';
 import { ManualTimers } from './serial-source-timers.js';
-import { detailLine } from './whozz-sim.js';
+import { detailLine } from '../../../src/simulate/whozz-lines.js';
 
 // The reopen logic with scripted ports; test/box/signals/whozz-pty.test.ts loses a real pty.
 class FakePort extends EventEmitter implements SourcePort {

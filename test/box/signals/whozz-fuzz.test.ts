@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseWhozzLine, type WhozzRecord } from '../../../src/box/signals/whozz-format.js';
 import { WhozzParser } from '../../../src/box/signals/whozz-parser.js';
 import { mutate, prng, type MutationKind } from './line-reader-fuzz.js';
-import { callLine, detailLine } from './whozz-sim.js';
+import { callLine, detailLine } from '../../../src/simulate/whozz-lines.js';
 
 // Mutations of valid lines: byte flips and substitutions, truncation, deletion, insertion,
 // line splits, overlong repeats, binary junk. Claims checked for every output record:

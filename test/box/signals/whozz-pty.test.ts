@@ -5,7 +5,7 @@ import type { WhozzRecord } from '../../../src/box/signals/whozz-format.js';
 import { WhozzParser } from '../../../src/box/signals/whozz-parser.js';
 import { memoryLog } from '../../helpers/log.js';
 import { hasSocat, ptyPair, until } from './serial-source-pty.js';
-import { callLine, detailLine, inboundCall } from './whozz-sim.js';
+import { callLine, detailLine, inboundCall } from '../../../src/simulate/whozz-lines.js';
 
 // A real pty pair (socat): the parser reads one end through the real SerialPort binding while
 // the test plays a Whozz Calling? unit on the other. Then socat dies (the USB adapter is pulled),

@@ -4,7 +4,7 @@ import { parseWhozzLine, type WhozzRecord } from '../../../src/box/signals/whozz
 import { WhozzParser, type WhozzParserOptions } from '../../../src/box/signals/whozz-parser.js';
 import { memoryLog } from '../../helpers/log.js';
 import { settle } from './serial-source-timers.js';
-import { callLine, detailLine, inboundCall } from './whozz-sim.js';
+import { callLine, detailLine, inboundCall } from '../../../src/simulate/whozz-lines.js';
 
 function run(input: string | Buffer | (string | Buffer)[], opts: WhozzParserOptions = {}) {
   const p = new WhozzParser(opts);

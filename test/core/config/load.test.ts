@@ -33,7 +33,7 @@ t.test('the minimal form loads, with every default applied', async (t) => {
     ],
     signals: [],
     vox: { onDbfs: -40, offDbfs: -46, attackMs: 200, hangMs: 8000, leadMs: 300 },
-    call: { stopCode: '*0#', ringTimeoutMs: 8000, clipValidMs: 10000, dialGapMs: 4000, stopCodeGapMs: 2000, delayMs: 80 },
+    call: { stopCode: '*0#', ringTimeoutMs: 8000, clipValidMs: 30000, dialGapMs: 4000, stopCodeGapMs: 2000, delayMs: 80 },
     clip: { withheldCodes: ['10'], unavailableCodes: ['00'] },
     recorder: { preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 },
     opus: { bitrate: 12000 },
@@ -48,7 +48,7 @@ t.test('the line-signalling sections may be left out, left empty, or set in part
   const { file } = setup(t, 'controller.pub', MINIMAL + 'signals:\ncall: { stopCode: "" }\nclip: { withheldCodes: [] }\n');
   const c = await loadConfig(file);
   t.same(c.signals, []);
-  t.same(c.call, { stopCode: '', ringTimeoutMs: 8000, clipValidMs: 10000, dialGapMs: 4000, stopCodeGapMs: 2000, delayMs: 80 });
+  t.same(c.call, { stopCode: '', ringTimeoutMs: 8000, clipValidMs: 30000, dialGapMs: 4000, stopCodeGapMs: 2000, delayMs: 80 });
   t.same(c.clip, { withheldCodes: [], unavailableCodes: ['00'] });
   t.same(c.lines[0], { id: 'line-1', channel: 0 }, 'a line keeps only what the file says: no clip, no farEndTones');
 });
