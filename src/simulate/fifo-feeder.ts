@@ -19,8 +19,12 @@ export class FifoFeeder {
   /** ms of audio written so far */
   writtenMs = 0;
   readonly done: Promise<void>;
+  /** resolves with performance.now() of trunk time 0, once a reader has opened the FIFO */
+  readonly started: Promise<number>;
+  private markStarted!: (t0: number) => void;
 
   constructor(path: string, audio: Buffer, private readonly opts: FeederOptions) {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
     this.done = this.run(path, audio).catch((err: NodeJS.ErrnoException) => {
       // The reader went away (recorder stopped or was killed): that ends the feed.
       if (err.code !== 'EPIPE' && !this.stopped) throw err;
@@ -39,6 +43,7 @@ export class FifoFeeder {
     const step = Math.round(20 * bytesPerMs);
     this.fh = await open(path, 'w');
     const t0 = performance.now();
+    this.markStarted(t0);
     let offset = 0;
     const silence = Buffer.alloc(step);
     try {

@@ -116,8 +116,7 @@ export function makeTrunk(s: Scenario): Trunk {
       serial.push({ atMs: ms(at), text: detailLine(unitLine, 'F') });
       at = put(keyed(call.number ?? '', rate), at + smp(800));
       serial.push({ atMs: ms(at) + 100, text: callLine({ line: unitLine, io: 'O', se: 'S', ...unitNumber(call.number) }) });
-      answer = at; // the called party answers after the ringback; digits belong to the call
-      at += smp(2500);
+      at += smp(2500); // ringback, then the called party answers
     }
     if (direction === 'incoming') serial.push({ atMs: ms(answer), text: detailLine(unitLine, 'F') });
 

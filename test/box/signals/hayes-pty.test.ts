@@ -6,7 +6,7 @@ import type { CallerIdRecord, HayesRecord } from '../../../src/box/signals/hayes
 import { SerialSource, type SourcePort } from '../../../src/box/signals/serial-source.js';
 import { memoryLog } from '../../helpers/log.js';
 import { ModemSim } from './hayes-sim.js';
-import { hasSocat, ptyPair, until } from './serial-source-pty.js';
+import { hasSocat, ptyPair, until } from '../../helpers/pty.js';
 
 // A real pty pair (socat). The driver owns one end through the real SerialPort binding; a
 // simulated voice modem answers AT commands on the other, refusing AT+VCID=1 so that the

@@ -4,7 +4,7 @@ import { SerialSource } from '../../../src/box/signals/serial-source.js';
 import type { WhozzRecord } from '../../../src/box/signals/whozz-format.js';
 import { WhozzParser } from '../../../src/box/signals/whozz-parser.js';
 import { memoryLog } from '../../helpers/log.js';
-import { hasSocat, ptyPair, until } from './serial-source-pty.js';
+import { hasSocat, ptyPair, until } from '../../helpers/pty.js';
 import { callLine, detailLine, inboundCall } from '../../../src/simulate/whozz-lines.js';
 
 // A real pty pair (socat): the parser reads one end through the real SerialPort binding while

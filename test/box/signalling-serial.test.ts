@@ -1,0 +1,83 @@
+// R5 with a line unit on a real serial pty (socat) beside a real ALSA device paced in real time:
+// rings, answer, hang-up and numbers come from the unit; the audio is recorded from the answer
+// to the hang-up, however long the silences in between.
+import t from 'tap';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RecordingStore } from '../../src/box/store/recording-store.js';
+import { unsealMetadata } from '../../src/core/recording/unseal.js';
+import { parsePrivateKey } from '../../src/core/seal/index.js';
+import { makeFifo } from '../../src/simulate/alsa-file-device.js';
+import { FifoFeeder } from '../../src/simulate/fifo-feeder.js';
+import { playSerial } from '../../src/simulate/serial-player.js';
+import { makeTrunk } from '../../src/simulate/trunk.js';
+import { anchorOf, boxFixture, PASSPHRASE, spawnCli } from '../helpers/box-fixture.js';
+import { collect } from '../helpers/log.js';
+import { ptyPair } from '../helpers/pty.js';
+
+const RATE = 8000;
+const DURATION_S = 31;
+const LEAD_MS = 500;
+
+t.test('a line unit on a serial port: direction, numbers and call boundaries from its records', { timeout: 120_000 }, async (t) => {
+  const dir = t.testdir({});
+  const trunk = makeTrunk({
+    rate: RATE,
+    channels: 2,
+    durationMs: DURATION_S * 1000,
+    calls: [
+      { line: 0, atMs: 1000, talkMs: 6000, direction: 'incoming', number: '0401234567', rings: 2 },
+      { line: 1, atMs: 3000, talkMs: 6000, direction: 'outgoing', number: '0295020000' },
+      { line: 0, atMs: 19_000, talkMs: 5000, direction: 'incoming', number: 'withheld', rings: 1 },
+    ],
+  });
+  const pty = await ptyPair();
+  t.teardown(() => pty.dispose());
+  const fifo = join(dir, 'trunk.fifo');
+  makeFifo(fifo);
+  const box = boxFixture({
+    infile: fifo,
+    channels: 2,
+    dir,
+    extraYaml: `vox: { hangMs: 3000 }\nsignals:\n  - { type: line-unit, port: ${pty.a}, baud: 9600, lines: { "1": line-1, "2": line-2 } }\n`,
+  });
+  const child = spawnCli(box, ['record', '--config', box.config, '--duration', String(DURATION_S - 1)]);
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const feeder = new FifoFeeder(fifo, trunk.audio, { rate: RATE, channels: 2, leadMs: LEAD_MS });
+  const t0 = await feeder.started;
+  await playSerial(pty.b, trunk.lineUnit, t0, { aheadMs: LEAD_MS });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await feeder.stop();
+  t.equal(code, 0, 'record exits 0');
+  t.notMatch(log, /0401234567|0295020000/, 'no number in the log');
+
+  const anchor = anchorOf(log);
+  const store = await RecordingStore.open(box.store);
+  const recs = await collect(store.listRecordings());
+  await store.close();
+  const key = parsePrivateKey(readFileSync(box.keyFile, 'utf8'), PASSPHRASE, box.keyFile);
+  t.equal(recs.length, 3, 'three calls, three recordings');
+  for (const truth of trunk.truth) {
+    const line = `line-${truth.line + 1}`;
+    const r = recs.find((x) => x.line === line && Math.abs(x.start - anchor - truth.answerMs) < 3000);
+    if (!t.ok(r, `${line} ${truth.direction} call at ${truth.answerMs} ms`)) continue;
+    t.match(r, { direction: truth.direction, signalling: 'line-unit' });
+    const meta = unsealMetadata({ ...r!, wrappedKey: Buffer.from(r!.wrappedKey, 'base64') }, key);
+    if (truth.number === 'withheld') {
+      t.equal(r!.clip, 'withheld');
+      t.same(meta, {});
+    } else if (truth.direction === 'incoming') {
+      t.same(meta, { calling: truth.number });
+    } else {
+      t.same(meta, { called: truth.number });
+    }
+    const startErr = r!.start - anchor - truth.answerMs;
+    const endErr = r!.end! - anchor - truth.hangupMs;
+    t.ok(startErr >= -800 && startErr <= 300, `starts at the answer, less the lead (${startErr.toFixed(0)} ms)`);
+    t.ok(Math.abs(endErr) <= 500, `ends at the hang-up (${endErr.toFixed(0)} ms)`);
+    t.match(r, { endReason: 'on-hook' });
+  }
+  writeFileSync(join(dir, 'recorder.log'), log);
+});
