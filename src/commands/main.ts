@@ -4,12 +4,14 @@ import { exportRecording } from './export.js';
 import { keys } from './keys.js';
 import { record } from './record.js';
 import { recordings } from './recordings.js';
+import { simulate } from './simulate.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   keys,
   record,
   recordings,
   export: exportRecording,
+  simulate,
   demo,
 };
 
@@ -19,6 +21,8 @@ const usage = `usage: tallennin <command> [options]
   recordings --config FILE [--json]           list recordings (no personal data)
   export --config FILE --key KEY --id ID --out FILE.opus
                                               unseal one recording to Ogg Opus
+  simulate --scenario FILE --out DIR [--fifo PATH] [--serial TTY]
+                                              make (and play) a simulated trunk for tests and demos
   demo [--dir DIR]                            record a simulated two-line trunk and export a call`;
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,35 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FifoFeeder } from '../simulate/fifo-feeder.js';
+import { loadScenario } from '../simulate/scenario-file.js';
+import { playSerial } from '../simulate/serial-player.js';
+import { makeTrunk } from '../simulate/trunk.js';
+import { parse, required } from './args.js';
+
+const usage = 'tallennin simulate --scenario FILE --out DIR [--fifo PATH] [--serial TTY]';
+
+/**
+ * `simulate`: test equipment, not part of a box. Makes a multi-line trunk from a scenario:
+ * DIR/trunk.raw (interleaved S16_LE, what an ALSA capture device delivers), DIR/truth.json (each
+ * call's true times, direction and number), DIR/line-unit.txt (what a line unit would print,
+ * each line with its time). With --fifo it then plays the trunk into that FIFO in real time
+ * (an ALSA file-plugin device reading it is a simulated sound card), and with --serial the line
+ * unit's lines into that tty (one end of a socat pty pair) in step with the audio.
+ */
+export async function simulate(argv: string[]): Promise<void> {
+  const args = parse(argv, { scenario: { type: 'string' }, out: { type: 'string' }, fifo: { type: 'string' }, serial: { type: 'string' } }, usage);
+  const scenario = await loadScenario(required(args.scenario, '--scenario', usage));
+  const out = required(args.out, '--out', usage);
+  const trunk = makeTrunk(scenario);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'trunk.raw'), trunk.audio);
+  await writeFile(join(out, 'truth.json'), `${JSON.stringify({ speech: trunk.speech, calls: trunk.truth }, null, 2)}\n`);
+  await writeFile(join(out, 'line-unit.txt'), trunk.lineUnit.map((l) => `${l.atMs.toFixed(0)}\t${l.text}`).join('\n') + '\n');
+  process.stderr.write(`simulate: ${trunk.truth.length} calls on ${scenario.channels} lines, ${(scenario.durationMs / 1000).toFixed(0)} s (${trunk.speech} speech) → ${out}\n`);
+  if (!args.fifo) return;
+  const aheadMs = 500;
+  const feeder = new FifoFeeder(args.fifo, trunk.audio, { rate: scenario.rate, channels: scenario.channels, leadMs: aheadMs, padWithSilence: false });
+  const t0 = await feeder.started;
+  if (args.serial) await playSerial(args.serial, trunk.lineUnit, t0, { aheadMs });
+  await feeder.done;
+}
