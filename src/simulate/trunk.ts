@@ -1,6 +1,7 @@
 import { noise } from '../core/dsp/generate.js';
 import { busyTone, clipAudio, keyed, type ClipKind } from './call-audio.js';
 import { SENTENCES, speechSource, utterance, type SpeechSource } from './speech.js';
+import { dchannelLines, type DChannelCall } from './dchannel-lines.js';
 import { callLine, detailLine } from './whozz-lines.js';
 
 export interface ScenarioCall {
@@ -64,6 +65,8 @@ export interface Trunk {
   truth: TrueCall[];
   /** what a Whozz Calling?-style line unit on these lines would print, in time order */
   lineUnit: SerialLine[];
+  /** the same calls as an ISDN BRI's D-channel trace (lines 0 and 1 as B1 and B2), in time order */
+  dchannel: SerialLine[];
   speech: SpeechSource;
 }
 
@@ -84,6 +87,7 @@ export function makeTrunk(s: Scenario): Trunk {
   const lines = Array.from({ length: s.channels }, (_, c) => noise(s.durationMs, s.noiseDbfs ?? -66, rate, (s.seed ?? 1) * 31 + c));
   const truth: TrueCall[] = [];
   const serial: SerialLine[] = [];
+  const isdn: DChannelCall[] = [];
   const cache = new Map<string, Int16Array>();
   let n = s.seed ?? 0;
 
@@ -147,6 +151,14 @@ export function makeTrunk(s: Scenario): Trunk {
       atMs: ms(hangup) + 100,
       text: callLine({ line: unitLine, io: direction === 'incoming' ? 'I' : 'O', se: 'E', duration: Math.round(ms(hangup - answer) / 1000), ...unitNumber(call.number) }),
     });
+    isdn.push({
+      line: call.line,
+      direction,
+      ...(call.number ? { number: call.number } : {}),
+      setupMs: direction === 'incoming' ? call.atMs : ms(at) - 2500,
+      answerMs: direction === 'incoming' ? ms(answer) : ms(at),
+      hangupMs: ms(hangup),
+    });
     truth.push({
       line: call.line,
       direction,
@@ -163,7 +175,7 @@ export function makeTrunk(s: Scenario): Trunk {
     for (let c = 0; c < s.channels; c++) audio.writeInt16LE(lines[c]![i]!, (i * s.channels + c) * 2);
   }
   serial.sort((a, b) => a.atMs - b.atMs);
-  return { audio, lines, truth, lineUnit: serial, speech };
+  return { audio, lines, truth, lineUnit: serial, dchannel: dchannelLines(isdn.filter((c) => c.line < 2)), speech };
 }
 
 function unitNumber(number: string | undefined): { number?: string; name?: string } {

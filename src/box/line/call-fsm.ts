@@ -270,8 +270,16 @@ export function callStep(f: CallFsm, event: LineInput): LineAction[] {
           }
           break;
         case 'setup':
-          f.call = { ...call, ...setupInfo(input), source: call.source };
+          // Signalling has caught up with a call VOX found first: from now on it follows the call.
+          f.call = { ...call, ...setupInfo(input) };
           out.push({ type: 'update', call: { ...f.call } });
+          break;
+        case 'off-hook':
+        case 'connect':
+          if (call.source === 'vox') {
+            f.call = { ...call, source: input.source };
+            out.push({ type: 'update', call: { ...f.call } });
+          }
           break;
         case 'digit':
           if (call.direction === 'unknown' && call.source === 'vox' && call.called === undefined && input.at - f.callStart <= ms(f, f.opts.dialGapMs)) {

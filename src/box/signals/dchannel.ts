@@ -261,6 +261,14 @@ export class DChannel extends Transform {
     this.maxLine = maxLineLength;
   }
 
+  /** The port was lost: a partial line or record before the loss must not join what comes after. */
+  resync(): void {
+    this.rest = '';
+    this.overlong = false;
+    this.pending = undefined;
+    this.preamble = undefined;
+  }
+
   /** A snapshot of the counters. */
   stats(): DChannelStats {
     return { ...this.counters };

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { SignalSourceConfig } from '../../core/config/index.js';
+import { DChannel, type DChannelFrame } from './dchannel.js';
 import { HayesModem } from './hayes-modem.js';
+import { IsdnCalls } from './isdn-calls.js';
+import { q931Events } from './q931.js';
 import type { HayesRecord } from './hayes-parser.js';
 import { SerialSource } from './serial-source.js';
 import type { UntimedInput } from '../line/call-fsm.js';
@@ -68,6 +71,13 @@ export function startSignalSources(sources: readonly SignalSourceConfig[], deliv
   });
 }
 
-function startIsdn(_config: SignalSourceConfig, _route: (key: string, input: UntimedInput | undefined) => void, _log: Logger, _running: RunningSource): void {
-  throw new Error('isdn sources are wired in the next step');
+function startIsdn(config: SignalSourceConfig, route: (key: string, input: UntimedInput | undefined) => void, log: Logger, running: RunningSource): void {
+  const parser = new DChannel();
+  const calls = new IsdnCalls();
+  const port = new SerialSource({ path: config.port, baudRate: config.baud, log, parser });
+  port.on('record', (frame: DChannelFrame) => {
+    for (const e of q931Events(frame)) for (const { key, input } of calls.onEvent(e)) route(key, input);
+  });
+  port.start();
+  running.close = () => port.close();
 }

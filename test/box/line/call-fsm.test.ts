@@ -179,3 +179,18 @@ t.test('a stop request from the status page or the console stops at that instant
 t.test('a bad stop code is refused', async (t) => {
   t.throws(() => createCallFsm({ ...base, stopCode: '*x#' }), /stopCode must be 1–8 DTMF digits/);
 });
+
+t.test('a call VOX found first is taken over by the signalling that catches up with it', async (t) => {
+  const { f, actions } = run(
+    [
+      { type: 'vox-start', at: s(1) },
+      { type: 'setup', at: s(3), source: 'isdn', direction: 'outgoing', called: '0401234567', clip: 'none' },
+      { type: 'connect', at: s(6), source: 'isdn' },
+      { type: 'vox-end', at: s(20) },
+      { type: 'disconnect', at: s(30), source: 'isdn' },
+    ],
+    { hookSignalling: true },
+  );
+  t.match(actions, [{ type: 'start', at: s(1) }, { type: 'update', call: { direction: 'outgoing', source: 'isdn', called: '0401234567' } }, { type: 'end', at: s(30), reason: 'disconnect' }]);
+  t.equal(f.state, 'idle');
+});
