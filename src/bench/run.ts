@@ -1,6 +1,7 @@
 // `npm run bench`: libopus alone against the whole recording pipeline, on the same audio, in
 // the same run; storage per audio minute; peak memory with 8 lines recording. Prints one JSON
 // object on stdout, progress on stderr. docs/bench.md explains every figure.
+import { runDetectors, type DetectorSet } from './detectors.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -145,6 +146,22 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const everyS = (everyFrame.reduce((s, g) => s + g.frames, 0) * FRAME_MS) / 1000;
   const ratio = median(ratios);
 
+  // ---- the line's detectors alone, on every frame, against Opus on every frame ---------------
+  progress('detectors: VOX, DTMF, tones, FSK caller ID on every frame of each line');
+  const detectorCost: Record<DetectorSet, number[]> = { vox: [], 'vox+dtmf+tones': [], 'vox+dtmf+fsk+tones': [] };
+  for (let i = 0; i < REPS; i++) {
+    for (const set of Object.keys(detectorCost) as DetectorSet[]) {
+      detectorCost[set].push((await runDetectors(trunk.lines, RATE, FRAME_SAMPLES, set)).cpuMs);
+    }
+  }
+  const everyMedian = median(every);
+  const detectors = Object.fromEntries(
+    (Object.keys(detectorCost) as DetectorSet[]).map((set) => {
+      const cpu = median(detectorCost[set]);
+      return [set, { cpuMsPerLineMinute: +((cpu / everyS) * 60).toFixed(2), vsOpus: +(cpu / everyMedian).toFixed(3), rtf: +(everyS / (cpu / 1000)).toFixed(0) }];
+    }),
+  );
+
   // ---- peak RSS: 8 lines recording at once, each measurement in its own process --------------
   progress(`trunk: ${RSS_LINES} lines × ${RSS_SECONDS} s, every line in a call`);
   const busy = makeTrunk(allBusyScenario(RSS_LINES, RSS_SECONDS));
@@ -179,6 +196,7 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const perMinute = (bytes: number) => Math.round((bytes / stored.recordedMs) * 60_000);
   const cpuRtf = (audioS: number, ms: number[]) => spread(ms.map((m) => audioS / (m / 1000)), 1);
   return {
+    detectors: { ...detectors, basis: 'CPU of the detectors alone on every 20 ms frame of both lines, over CPU of libopus encoding the same frames (everyFrame), medians' },
     opusBare: {
       rtf: cpuRtf(recordedS, bare).median,
       basis: 'cpu (process.cpuUsage user+system)',

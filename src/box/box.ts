@@ -59,8 +59,14 @@ export class Box extends EventEmitter {
     const writerDeps: WriterDeps = {
       store,
       sealTo: opts.sealTo,
-      audio: { codec: 'opus', inputSampleRate: rate, frameMs: FRAME_MS, preSkip: OPUS_PRESKIP_48K, bitrate: config.opus.bitrate },
-      packetsPerChunk: Math.round(config.recorder.chunkMs / FRAME_MS),
+      audio: {
+        codec: 'opus',
+        inputSampleRate: rate,
+        frameMs: FRAME_MS,
+        preSkip: OPUS_PRESKIP_48K,
+        bitrate: config.opus.bitrate,
+        packetsPerChunk: Math.round(config.recorder.chunkMs / FRAME_MS),
+      },
       newEncoder: () => createOpusEncoder(rate, config.opus.bitrate),
       log,
       onWriteError: (err) => this.raise('storage-write', err.message),

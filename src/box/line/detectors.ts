@@ -22,6 +22,12 @@ export class VoxDetector implements LineDetector {
   reset(position: number): void {
     voxReset(this.state, position);
   }
+  /** Level of the latest 10 ms block, dBFS: the status page's meter. */
+  get level(): number {
+    const s = this.state;
+    return s.blocks === 0 ? -Infinity : s.levels[(s.blocks - 1) % s.levels.length]!;
+  }
+
   /** While a call is on: one past the last voiced sample. */
   get lastVoiceEnd(): number {
     return this.state.active ? this.state.lastVoiceEnd : -1;

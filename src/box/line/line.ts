@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { frameDbfs } from '../../core/dsp/level.js';
 import { PcmRing } from '../../core/dsp/ring.js';
 import type { VoxOptions } from '../../core/dsp/vox.js';
 import type { RecordingWriter } from '../recorder/recording-writer.js';
@@ -43,8 +42,6 @@ interface Pending {
  *   when VOX ends the call, so the recording ends a short tail after the last word.
  */
 export class Line {
-  /** level of the latest frame, dBFS; for the status page's meter */
-  level = -Infinity;
   private readonly fsm: CallFsm;
   private readonly vox: VoxDetector;
   private readonly detectors: LineDetector[];
@@ -69,6 +66,11 @@ export class Line {
     return this.opts.id;
   }
 
+  /** level of the latest audio, dBFS; for the status page's meter */
+  get level(): number {
+    return this.vox.level;
+  }
+
   /** idle, ringing, active (recording) or stopped (a call whose recording was stopped on request) */
   get state() {
     return this.fsm.state;
@@ -76,7 +78,6 @@ export class Line {
 
   frame(position: number, frame: Int16Array): void {
     this.position = position + frame.length;
-    this.level = frameDbfs(frame);
     this.ring.push(frame);
     if (this.recording) this.pending.push({ position, frame });
     const inputs = this.detectors.flatMap((d) => d.rx(position, frame));

@@ -9,9 +9,8 @@ import type { FrameEncoder } from './opus-encoder.js';
 export interface WriterDeps {
   store: RecordingStore;
   sealTo: PublicSealingKey;
+  /** `packetsPerChunk`: at most this much audio is ever only in memory */
   audio: OpusParams;
-  /** Opus packets per sealed chunk: at most this much audio is ever only in memory */
-  packetsPerChunk: number;
   newEncoder(): FrameEncoder;
   log: Logger;
   /** a write failed: the alarm is the caller's to raise */
@@ -135,22 +134,22 @@ export class RecordingWriter {
     this.packets.push(this.encoder.encode(this.frame));
     this.totalPackets++;
     this.fill = 0;
-    if (this.packets.length === this.deps.packetsPerChunk) this.sealAndWrite(false);
+    if (this.packets.length === this.deps.audio.packetsPerChunk) this.sealAndWrite(false);
   }
 
   private sealAndWrite(final: boolean, endReason?: RecordingRecord['endReason']): void {
     const index = this.nextIndex++;
     const sealed = sealChunk(this.contentKey, this.record.id, index, final, packPackets(this.packets));
     this.packets = [];
+    if (!final) {
+      // Only the chunk: the record is rewritten at the call's changes and at its end, not every second.
+      this.queue = this.write(() => this.deps.store.putChunk(this.record.id, index, sealed));
+      return;
+    }
     const durationMs = this.durationMs;
-    this.record = {
-      ...this.record,
-      chunks: index + 1,
-      durationMs,
-      ...(final ? { state: 'closed' as const, end: this.record.start + durationMs, endReason } : {}),
-    };
-    const snapshot = this.record;
-    this.queue = this.write(() => this.deps.store.putChunk(snapshot, index, sealed));
+    this.record = { ...this.record, chunks: index + 1, durationMs, state: 'closed', end: this.record.start + durationMs, endReason };
+    const last = this.record;
+    this.queue = this.write(() => this.deps.store.putChunk(last.id, index, sealed, last));
   }
 
   private write(op: () => Promise<void>): Promise<void> {

@@ -11,6 +11,8 @@ export interface OpusParams {
   frameMs: number;
   preSkip: number;
   bitrate: number;
+  /** packets in every chunk but the last: a crash-cut recording's length follows from its chunk count */
+  packetsPerChunk: number;
 }
 
 export interface RecordingRecord {
@@ -21,9 +23,10 @@ export interface RecordingRecord {
   start: number;
   /** ms since epoch: one past the last sample kept; absent while open */
   end?: number;
+  /** 0 while open */
   durationMs: number;
   state: RecordingState;
-  /** chunks written so far; in a closed recording the last of them carries the final flag */
+  /** chunks in a finished recording, the last with the final flag; 0 while open (they are counted on recovery) */
   chunks: number;
   audio: OpusParams;
   /** id of the controller public key the content key was wrapped to */

@@ -56,15 +56,18 @@ export class RecordingStore {
     await this.db.batch([{ type: 'put', sublevel: this.recordings, key: record.id, value: record }], { sync: this.sync });
   }
 
-  /** Writes one sealed chunk and the recording record that counts it, atomically. */
-  async putChunk(record: RecordingRecord, index: number, sealed: Buffer): Promise<void> {
-    await this.db.batch(
-      [
-        { type: 'put', sublevel: this.chunks, key: chunkKey(record.id, index), value: sealed },
-        { type: 'put', sublevel: this.recordings, key: record.id, value: record },
-      ] as unknown as AbstractBatchOperation<Db, string, unknown>[],
-      { sync: this.sync },
-    );
+  /** Writes one sealed chunk; with the last, the finished record too, atomically. */
+  async putChunk(id: string, index: number, sealed: Buffer, record?: RecordingRecord): Promise<void> {
+    const ops: unknown[] = [{ type: 'put', sublevel: this.chunks, key: chunkKey(id, index), value: sealed }];
+    if (record) ops.push({ type: 'put', sublevel: this.recordings, key: record.id, value: record });
+    await this.db.batch(ops as AbstractBatchOperation<Db, string, unknown>[], { sync: this.sync });
+  }
+
+  /** Chunks stored for a recording, counted by their keys alone. */
+  async countChunks(id: string): Promise<number> {
+    let n = 0;
+    for await (const _ of this.chunks.keys(chunkRange(id))) n++;
+    return n;
   }
 
   async getRecording(id: string): Promise<RecordingRecord | undefined> {
@@ -90,7 +93,10 @@ export class RecordingStore {
     const recovered: RecordingRecord[] = [];
     for await (const record of this.listRecordings()) {
       if (record.state !== 'open') continue;
-      const done: RecordingRecord = { ...record, state: 'truncated', end: record.start + record.durationMs, endReason: 'crash' };
+      // Every chunk of an open recording is a full one: its length follows from their number.
+      const chunks = await this.countChunks(record.id);
+      const durationMs = chunks * record.audio.packetsPerChunk * record.audio.frameMs;
+      const done: RecordingRecord = { ...record, state: 'truncated', chunks, durationMs, end: record.start + durationMs, endReason: 'crash' };
       await this.putRecording(done);
       recovered.push(done);
     }
