@@ -4,7 +4,7 @@
 // Every step runs the same CLI an operator would (`keys`, `record`, `recordings`, `export`).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, createWriteStream, openSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,9 @@ import { TalError } from '../core/errors.js';
 import { alsaFileDevice, makeFifo } from '../simulate/alsa-file-device.js';
 import { FifoFeeder } from '../simulate/fifo-feeder.js';
 import { makeTrunk, type Trunk } from '../simulate/trunk.js';
+import { RecordingStore } from '../box/store/recording-store.js';
+import { unsealMetadata } from '../core/recording/unseal.js';
+import { parsePrivateKey } from '../core/seal/index.js';
 import { callTable, hhmmss, indent, seconds } from './report.js';
 import { lineId, matchCalls, SCENARIO, SECONDS, type Listed } from './scenario.js';
 
@@ -89,8 +92,10 @@ export async function demo(argv: string[]): Promise<void> {
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Listed);
     const matches = matchCalls(listed, trunk.truth, anchorMs);
-    say(`\n6. What the box recorded (\`tallennin recordings --json\`), next to the calls the simulation placed:`);
-    say(callTable(matches));
+    const numbers = await unsealNumbers(join(dir, 'store'), join(keys, 'controller.key'));
+    say(`\n6. What the box recorded (\`tallennin recordings --json\`), next to the calls the simulation placed.`);
+    say('   The numbers are sealed on the box; they are shown here unsealed with the private key:');
+    say(callTable(matches, numbers));
     say('   True times: the capture\'s sample 0 (logged by the recorder) + the call\'s offset in the trunk.');
     say('   "before / after": how long a recording runs before the first word and after the last; the box');
     say('   keeps a short pre-roll so the first word is never cut (a negative figure would mean words were lost).');
@@ -110,8 +115,11 @@ export async function demo(argv: string[]): Promise<void> {
 
     const cmd = `node ${show(CLI)}`;
     say(`
-What happened: the recorder captured ${SECONDS} s from a real ALSA device, found the calls by their
-sound alone (VOX), encoded each with Opus and sealed it as it was written. The box only ever held
+What happened: the recorder captured ${SECONDS} s from a real ALSA device and found the calls by
+their sound alone (VOX). It read each caller's number from the DTMF caller ID sent before the ring,
+the number dialled out from the keyed digits, stopped recording at once when staff keyed *0# for a
+caller who asked (nothing after that moment was stored), and ended a call at the far end's busy
+tone. It encoded each call with Opus and sealed it, numbers included, as it was written. The box only ever held
 the public key (${show(join(keys, 'controller.pub'))}): it cannot play back what it recorded.
 Only the private key (${show(key)}) and its passphrase can unseal a recording, as the export did.
 
@@ -342,4 +350,17 @@ function probe(file: string, expectedMs: number): string {
   const info = JSON.parse(r.stdout) as { format?: { format_name?: string; duration?: string }; streams?: { codec_name?: string }[] };
   const duration = Number(info.format?.duration);
   return `ffprobe reads it as ${info.format?.format_name ?? '?'}/${info.streams?.[0]?.codec_name ?? '?'}, ${duration.toFixed(2)} s long (the recording: ${seconds(expectedMs)}).`;
+}
+
+/** The numbers of every recording, opened with the controller's private key, as the indexer will. */
+async function unsealNumbers(storePath: string, keyFile: string): Promise<Map<string, { calling?: string; called?: string }>> {
+  const key = parsePrivateKey(await readFile(keyFile, 'utf8'), PASSPHRASE, keyFile);
+  const store = await RecordingStore.open(storePath);
+  const out = new Map<string, { calling?: string; called?: string }>();
+  try {
+    for await (const r of store.listRecordings()) out.set(r.id, unsealMetadata({ ...r, wrappedKey: Buffer.from(r.wrappedKey, 'base64') }, key) as { calling?: string; called?: string });
+  } finally {
+    await store.close();
+  }
+  return out;
 }

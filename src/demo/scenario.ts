@@ -6,13 +6,15 @@ export const SCENARIO: Scenario = {
   channels: 2,
   durationMs: 65_000,
   seed: 7,
-  // Calls last 9–14 s of talk; on each line the next call starts well after the last one ended
-  // (more than 10 s), and the last one ends early enough for VOX to close it before the end.
+  // No serial signalling: the box learns everything from the audio. Caller ID comes as DTMF
+  // before the first ring (as Finnish exchanges send it); one call is dialled out; one caller
+  // asks for the recording to stop and staff key *0#; one caller hangs up and the exchange
+  // plays the busy tone. On each line the next call starts well after the last one ended.
   calls: [
-    { line: 0, atMs: 3_000, talkMs: 12_000 },
-    { line: 1, atMs: 9_000, talkMs: 14_000 },
-    { line: 0, atMs: 32_000, talkMs: 10_000 },
-    { line: 1, atMs: 42_000, talkMs: 9_000 },
+    { line: 0, atMs: 3_000, talkMs: 10_000, direction: 'incoming', number: '0401234567', clip: 'dtmf', rings: 1 },
+    { line: 1, atMs: 9_000, talkMs: 10_000, direction: 'outgoing', number: '0295020000' },
+    { line: 0, atMs: 30_000, talkMs: 9_000, direction: 'incoming', number: 'withheld', clip: 'dtmf', rings: 1, stopCodeAtMs: 4_000 },
+    { line: 1, atMs: 37_000, talkMs: 7_000, direction: 'incoming', number: '0501112222', clip: 'dtmf', rings: 1, farEnd: 'busy' },
   ],
 };
 
@@ -30,6 +32,9 @@ export interface Listed {
   durationMs: number;
   truncated: boolean;
   open: boolean;
+  direction: 'incoming' | 'outgoing' | 'unknown';
+  clip: 'ok' | 'withheld' | 'unavailable' | 'none';
+  stoppedBy?: string;
 }
 
 export interface Match {
