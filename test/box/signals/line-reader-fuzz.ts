@@ -1,16 +1,8 @@
 // Seeded mutations of valid lines, for the parser fuzz tests.
+import { mulberry32 } from '../../../src/core/dsp/generate.js';
 
-/** mulberry32: small, seedable, good enough to spread mutations. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a failing mutation can be replayed. */
+export const prng = mulberry32;
 
 export type MutationKind = 'flip' | 'byte' | 'truncate' | 'insert' | 'delete' | 'overlong' | 'binary' | 'split' | 'multi';
 

@@ -1,6 +1,7 @@
 // Shared by the Ogg tests: speech-like PCM, audify encoding, external tools, correlation, an Ogg page parser.
 // Run on its own, it checks itself.
 import t from 'tap';
+import { mulberry32 } from '../../../src/core/dsp/generate.js';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -12,17 +13,8 @@ const require = createRequire(import.meta.url);
 const audify = require('audify') as typeof import('audify');
 const OPUS_APPLICATION_VOIP = 2048;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers. */
+export const rng = mulberry32;
 
 /**
  * Speech-like mono PCM: a gliding 90–220 Hz voice source with its harmonics shaped by two moving formants,
