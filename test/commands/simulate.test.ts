@@ -21,6 +21,8 @@ t.test('a scenario file becomes trunk audio, the truth and the line unit\'s line
   const unit = readFileSync(join(dir, 'out', 'line-unit.txt'), 'utf8');
   t.match(unit, /\t01 R {13}/, 'a ring detail line');
   t.match(unit, /\t02 O S .*0295020000/, 'an outbound call record');
+  const trace = readFileSync(join(dir, 'out', 'dchannel.txt'), 'utf8');
+  t.match(trace, /\t< 02 .* 6c /, 'a D-channel SETUP from the network with a calling number IE');
   // the dialled digits are really in line 2's audio
   const raw = readFileSync(join(dir, 'out', 'trunk.raw'));
   const all = new Int16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
