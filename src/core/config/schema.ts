@@ -58,6 +58,7 @@ export const DEFAULTS = Object.freeze({
     unavailableCodes: Object.freeze(['00']) as readonly string[],
   }),
   recorder: Object.freeze({ preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 }),
+  retention: Object.freeze({ months: 2 }),
   opus: Object.freeze({ bitrate: 12000 }),
   storage: Object.freeze({ minFreeMb: 200 }),
   log: Object.freeze({ level: 'info' as LogLevel }),
@@ -357,6 +358,13 @@ const seal = z.strictObject({
   publicKey: text('the path of the controller\'s public key file'),
 });
 
+// R4: the privacy notice keeps recordings 2 months, and no recording longer than 12.
+const retention = defaultedSection(
+  z.strictObject({
+    months: int({ min: 1, max: 12, unit: 'months; 12 is the legal maximum (R4)' }).default(DEFAULTS.retention.months),
+  }),
+);
+
 const log = defaultedSection(
   z.strictObject({
     level: logLevel().default(DEFAULTS.log.level),
@@ -372,6 +380,7 @@ export const configSchema = z.strictObject({
   call,
   clip,
   recorder,
+  retention,
   opus,
   storage,
   seal,

@@ -98,6 +98,12 @@ export interface RecorderConfig {
   readonly maxCallMinutes: number;
 }
 
+/** How long recordings are kept (R4). */
+export interface RetentionConfig {
+  /** Calendar months from the call's start, Helsinki time; 1–12, default 2. */
+  readonly months: number;
+}
+
 export interface OpusConfig {
   readonly bitrate: number;
 }
@@ -128,6 +134,7 @@ export interface Config {
   readonly call: CallConfig;
   readonly clip: ClipConfig;
   readonly recorder: RecorderConfig;
+  readonly retention: RetentionConfig;
   readonly opus: OpusConfig;
   readonly storage: StorageConfig;
   readonly seal: SealConfig;

@@ -36,6 +36,7 @@ t.test('the minimal form loads, with every default applied', async (t) => {
     call: { stopCode: '*0#', ringTimeoutMs: 8000, clipValidMs: 30000, dialGapMs: 4000, stopCodeGapMs: 2000, delayMs: 80 },
     clip: { withheldCodes: ['10'], unavailableCodes: ['00'] },
     recorder: { preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 },
+    retention: { months: 2 },
     opus: { bitrate: 12000 },
     storage: { path: '/var/lib/tallennin', minFreeMb: 200 },
     seal: { publicKey: join(dir, 'controller.pub') },

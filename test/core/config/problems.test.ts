@@ -568,6 +568,12 @@ const cases: Case[] = [
     reason: /^500 is out of range \(1000–60000 ms\)$/,
   },
   {
+    name: 'retention past the legal maximum',
+    text: edit((c) => (c.retention = { months: 13 })),
+    path: 'retention.months',
+    reason: /^13 is out of range \(1–12 months; 12 is the legal maximum \(R4\)\)$/,
+  },
+  {
     name: 'caller ID validity too long',
     text: edit((c) => (c.call = { clipValidMs: 60001 })),
     path: 'call.clipValidMs',
