@@ -67,6 +67,7 @@ export class Box extends EventEmitter {
         bitrate: config.opus.bitrate,
         packetsPerChunk: Math.round(config.recorder.chunkMs / FRAME_MS),
       },
+      retentionMonths: config.retention.months,
       newEncoder: () => createOpusEncoder(rate, config.opus.bitrate),
       log,
       onWriteError: (err) => this.raise('storage-write', err.message),

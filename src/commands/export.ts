@@ -32,8 +32,9 @@ export async function exportRecording(argv: string[]): Promise<void> {
   try {
     const rec = await store.getRecording(id);
     if (!rec) throw new TalError('TAL_RECORDING_NOT_FOUND', `no recording ${id} in ${config.storage.path}`);
+    if (rec.state === 'shredding') throw new TalError('TAL_RECORDING_NOT_FOUND', `recording ${id} has expired and is being destroyed`);
     const packets: Buffer[] = [];
-    const sealed = { id: rec.id, state: rec.state, chunks: rec.chunks, wrappedKey: Buffer.from(rec.wrappedKey, 'base64') };
+    const sealed = { id: rec.id, state: rec.state as 'open' | 'closed' | 'truncated', chunks: rec.chunks, wrappedKey: Buffer.from(rec.wrappedKey, 'base64') };
     for await (const packet of unsealRecording(sealed, store.readChunks(id), key)) packets.push(packet);
     const ogg = await writeOggOpus(packets, { inputSampleRate: rec.audio.inputSampleRate, frameMs: 20, preSkip: rec.audio.preSkip });
     const tmp = `${out}.partial`;

@@ -15,6 +15,9 @@ export const errorCodes = {
   TAL_STORE_NOT_OPEN: 'the store is not open',
   TAL_STORE_LOCKED: 'the store is in use by another process',
   TAL_RECORDING_NOT_FOUND: 'no recording with that id',
+  TAL_RECORDING_DESTROYED: 'the recording was destroyed (expired or deleted); only its tombstone remains',
+  TAL_HOLD_INVALID: 'a hold, release or deletion request is missing or has a wrong field; the message names it',
+  TAL_AUDIT_BROKEN: 'the audit chain does not verify; the message names the first entry that was changed',
   TAL_CAPTURE_DEVICE: 'the capture device could not be opened or was lost',
   TAL_USAGE: 'the command line is not valid',
 } as const;

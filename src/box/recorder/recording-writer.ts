@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { uuidv7 } from '../../core/ids.js';
+import { effectiveExpiry } from '../../core/retention/index.js';
 import { newContentKey, packPackets, sealChunk, sealMetadata, wrapContentKey, type PublicSealingKey } from '../../core/seal/index.js';
 import type { CallInfo, StopBy } from '../line/call-fsm.js';
 import type { RecordingStore } from '../store/recording-store.js';
@@ -11,6 +12,8 @@ export interface WriterDeps {
   sealTo: PublicSealingKey;
   /** `packetsPerChunk`: at most this much audio is ever only in memory */
   audio: OpusParams;
+  /** retention.months when the call starts (R4) */
+  retentionMonths: number;
   newEncoder(): FrameEncoder;
   log: Logger;
   /** a write failed: the alarm is the caller's to raise */
@@ -42,6 +45,8 @@ export class RecordingWriter {
       audio: deps.audio, keyId: deps.sealTo.keyId,
       wrappedKey: wrapContentKey(this.contentKey, id, deps.sealTo).toString('base64'),
       gapMs: 0,
+      retentionMonths: deps.retentionMonths,
+      expiresAt: effectiveExpiry({ start: Math.round(startMs), retentionMonths: deps.retentionMonths }),
       ...this.callFields(id, call, 0),
     };
     this.encoder = deps.newEncoder();

@@ -10,9 +10,26 @@ export const keyspaces = {
   outbox: 'outbox',
   /** reserved for the retention issue: seq (16 hex digits) → hash-chained entry */
   audit: 'audit',
-  /** reserved for the retention issue: recording id → tombstone without personal data */
+  /** recording id → tombstone without personal data */
   tombstones: 'tomb',
+  /** expiry (16 hex digits of ms) ! recording id → '': the sweeper's worklist, in expiry order */
+  expiry: 'expiry',
+  /** box-wide state that must survive a restart (the sweeper's last run, the disk-rate history) */
+  state: 'state',
 } as const;
+
+export function expiryKey(expiresAt: number, id: string): string {
+  return `${Math.max(0, Math.floor(expiresAt)).toString(16).padStart(16, '0')}!${id}`;
+}
+
+/** Every expiry index key due at or before `nowMs`. */
+export function expiredRange(nowMs: number): { lt: string } {
+  return { lt: `${(Math.floor(nowMs) + 1).toString(16).padStart(16, '0')}` };
+}
+
+export function idOfExpiryKey(key: string): string {
+  return key.slice(key.indexOf('!') + 1);
+}
 
 const INDEX_WIDTH = 8;
 

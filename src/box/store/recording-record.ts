@@ -3,7 +3,8 @@
 
 import type { ClipStatus, Direction, SignalSource, StopBy } from '../line/call-fsm.js';
 
-export type RecordingState = 'open' | 'closed' | 'truncated';
+/** 'shredding': the wrapped key is already gone and the chunks are being removed (a sweep in progress) */
+export type RecordingState = 'open' | 'closed' | 'truncated' | 'shredding';
 
 export interface OpusParams {
   codec: 'opus';
@@ -47,6 +48,39 @@ export interface RecordingRecord {
   metaVersion?: number;
   /** a caller asked that recording stop (R13): when (ms since epoch) and how */
   stopped?: { at: number; by: StopBy };
+  /** the retention configured when the call was recorded (R4) */
+  retentionMonths: number;
+  /** when the audio must be gone: the normal expiry, or a hold's, never past start + 12 months */
+  expiresAt: number;
+  holds?: Hold[];
+}
+
+export type HoldReason = 'complaint' | 'quality-project' | 'access-request' | 'disclosure';
+export const HOLD_REASONS: readonly HoldReason[] = ['complaint', 'quality-project', 'access-request', 'disclosure'];
+
+/** A hold keeps one recording past its normal expiry, for a stated reason and case (R4). */
+export interface Hold {
+  reason: HoldReason;
+  /** the case reference, e.g. a complaint's number */
+  caseRef: string;
+  /** who placed it: a user id, never a caller's identity */
+  by: string;
+  /** ms since epoch; never past the call start + 12 months */
+  until: number;
+  /** when it was placed */
+  at: number;
+}
+
+/** What remains of a destroyed recording: no audio, no key, no number, no name. */
+export interface Tombstone {
+  v: 1;
+  id: string;
+  line: string;
+  start: number;
+  end?: number;
+  expiresAt: number;
+  deletedAt: number;
+  reason: 'expired' | 'early-deletion';
 }
 
 /** What is sealed in `sealedMeta`: everything that identifies a person. */

@@ -1,8 +1,8 @@
 import { Level } from 'level';
 import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level';
 import { TalError } from '../../core/errors.js';
-import { chunkIndexOf, chunkKey, chunkRange, keyspaces } from './keys.js';
-import type { RecordingRecord } from './recording-record.js';
+import { chunkIndexOf, chunkKey, chunkRange, expiredRange, expiryKey, idOfExpiryKey, keyspaces } from './keys.js';
+import type { RecordingRecord, Tombstone } from './recording-record.js';
 
 export interface StoredChunk {
   /** the index the chunk's key claims */
@@ -18,13 +18,18 @@ export interface StoreOptions {
 type Db = Level<string, unknown>;
 type Sublevel<V> = AbstractSublevel<Db, string | Buffer | Uint8Array, string, V>;
 
+type Op = AbstractBatchOperation<Db, string, unknown>;
+
 /**
- * The box's LevelDB: recordings and their sealed chunks, each in its own key range.
- * Chunk and recording record are written in one batch, so a crash leaves them consistent.
+ * The box's LevelDB: recordings, their sealed chunks, the expiry index, tombstones, each in
+ * its own key range. A record and its expiry index entry are always written in one batch.
  */
 export class RecordingStore {
   private readonly recordings: Sublevel<RecordingRecord>;
   private readonly chunks: Sublevel<Buffer>;
+  private readonly expiry: Sublevel<string>;
+  private readonly tombstones: Sublevel<Tombstone>;
+  private readonly stateRange: Sublevel<unknown>;
 
   private constructor(
     private readonly db: Db,
@@ -32,6 +37,24 @@ export class RecordingStore {
   ) {
     this.recordings = db.sublevel<string, RecordingRecord>(keyspaces.recordings, { valueEncoding: 'json' });
     this.chunks = db.sublevel<string, Buffer>(keyspaces.chunks, { valueEncoding: 'buffer' });
+    this.expiry = db.sublevel<string, string>(keyspaces.expiry, { valueEncoding: 'utf8' });
+    this.tombstones = db.sublevel<string, Tombstone>(keyspaces.tombstones, { valueEncoding: 'json' });
+    this.stateRange = db.sublevel<string, unknown>(keyspaces.state, { valueEncoding: 'json' });
+  }
+
+  /** The LevelDB itself, for the audit log that shares it. */
+  get level(): Db {
+    return this.db;
+  }
+
+  /** A record write, with its expiry index entry moved along if the expiry changed. */
+  private async recordOps(record: RecordingRecord): Promise<Op[]> {
+    const old = await this.recordings.get(record.id);
+    const ops: unknown[] = [];
+    if (old && old.expiresAt !== record.expiresAt) ops.push({ type: 'del', sublevel: this.expiry, key: expiryKey(old.expiresAt, old.id) });
+    if (!old || old.expiresAt !== record.expiresAt) ops.push({ type: 'put', sublevel: this.expiry, key: expiryKey(record.expiresAt, record.id), value: '' });
+    ops.push({ type: 'put', sublevel: this.recordings, key: record.id, value: record });
+    return ops as Op[];
   }
 
   static async open(path: string, options: StoreOptions = {}): Promise<RecordingStore> {
@@ -53,14 +76,14 @@ export class RecordingStore {
   }
 
   async putRecording(record: RecordingRecord): Promise<void> {
-    await this.db.batch([{ type: 'put', sublevel: this.recordings, key: record.id, value: record }], { sync: this.sync });
+    await this.db.batch(await this.recordOps(record), { sync: this.sync });
   }
 
   /** Writes one sealed chunk; with the last, the finished record too, atomically. */
   async putChunk(id: string, index: number, sealed: Buffer, record?: RecordingRecord): Promise<void> {
     const ops: unknown[] = [{ type: 'put', sublevel: this.chunks, key: chunkKey(id, index), value: sealed }];
-    if (record) ops.push({ type: 'put', sublevel: this.recordings, key: record.id, value: record });
-    await this.db.batch(ops as AbstractBatchOperation<Db, string, unknown>[], { sync: this.sync });
+    if (record) ops.push(...(await this.recordOps(record)));
+    await this.db.batch(ops as Op[], { sync: this.sync });
   }
 
   /** Chunks stored for a recording, counted by their keys alone. */
@@ -103,8 +126,66 @@ export class RecordingStore {
     return recovered;
   }
 
+  /** Ids of recordings whose expiry index entry is due at or before `nowMs`, in expiry order. */
+  async *dueAt(nowMs: number): AsyncGenerator<string> {
+    for await (const key of this.expiry.keys(expiredRange(nowMs))) yield idOfExpiryKey(key);
+  }
+
+  /** Drops an expiry index entry that no record stands behind (a sweep finished before a crash). */
+  async dropExpiryEntry(expiresAt: number, id: string): Promise<void> {
+    await this.expiry.del(expiryKey(expiresAt, id));
+  }
+
+  /** Step 1 of destroying: the wrapped content key goes first, so the audio is gone at once. */
+  async shredKey(record: RecordingRecord): Promise<RecordingRecord> {
+    const shredding: RecordingRecord = { ...record, state: 'shredding', wrappedKey: '' };
+    delete shredding.sealedMeta;
+    await this.putRecording(shredding);
+    return shredding;
+  }
+
+  /** Step 2: every chunk of the recording, in one range delete. */
+  async clearChunks(id: string): Promise<void> {
+    await this.chunks.clear(chunkRange(id));
+  }
+
+  /** Step 3: the tombstone replaces the record and its index entry, in one batch. */
+  async bury(record: RecordingRecord, tombstone: Tombstone): Promise<void> {
+    await this.db.batch(
+      [
+        { type: 'put', sublevel: this.tombstones, key: record.id, value: tombstone },
+        { type: 'del', sublevel: this.recordings, key: record.id },
+        { type: 'del', sublevel: this.expiry, key: expiryKey(record.expiresAt, record.id) },
+      ] as unknown as Op[],
+      { sync: this.sync },
+    );
+  }
+
+  async getTombstone(id: string): Promise<Tombstone | undefined> {
+    return this.tombstones.get(id);
+  }
+
+  async *listTombstones(): AsyncGenerator<Tombstone> {
+    for await (const value of this.tombstones.values()) yield value;
+  }
+
+  /** Gives the space of deleted chunks back to the filesystem. */
+  async compactChunks(): Promise<void> {
+    // A sublevel's keys are stored as `!name!key`: this range is exactly the chunk keyspace.
+    const classic = this.db as unknown as { compactRange(start: string, end: string): Promise<void> };
+    await classic.compactRange(`!${keyspaces.chunks}!`, `!${keyspaces.chunks}"`);
+  }
+
+  async getState<T>(key: string): Promise<T | undefined> {
+    return (await this.stateRange.get(key)) as T | undefined;
+  }
+
+  async putState(key: string, value: unknown): Promise<void> {
+    await this.db.batch([{ type: 'put', sublevel: this.stateRange, key, value }] as unknown as Op[], { sync: this.sync });
+  }
+
   /** Raw access for tests and tools that must tamper with or inspect stored bytes. */
-  get raw(): { chunks: Sublevel<Buffer>; recordings: Sublevel<RecordingRecord> } {
-    return { chunks: this.chunks, recordings: this.recordings };
+  get raw(): { chunks: Sublevel<Buffer>; recordings: Sublevel<RecordingRecord>; expiry: Sublevel<string> } {
+    return { chunks: this.chunks, recordings: this.recordings, expiry: this.expiry };
   }
 }
