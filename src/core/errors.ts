@@ -17,7 +17,8 @@ export const errorCodes = {
   TAL_RECORDING_NOT_FOUND: 'no recording with that id',
   TAL_RECORDING_DESTROYED: 'the recording was destroyed (expired or deleted); only its tombstone remains',
   TAL_HOLD_INVALID: 'a hold, release or deletion request is missing or has a wrong field; the message names it',
-  TAL_AUDIT_BROKEN: 'the audit chain does not verify; the message names the first entry that was changed',
+  TAL_AUDIT_BROKEN: 'the audit chain does not verify, or its last entry is unreadable; the message names the entry',
+  TAL_AUDIT_INVALID: 'an audit entry was refused: a field is missing, of the wrong type or not representable in the canonical form',
   TAL_CAPTURE_DEVICE: 'the capture device could not be opened or was lost',
   TAL_USAGE: 'the command line is not valid',
 } as const;
