@@ -16,8 +16,11 @@ import { createOpusEncoder } from './recorder/opus-encoder.js';
 import { RecordingWriter, type WriterDeps } from './recorder/recording-writer.js';
 import type { RecordingRecord } from './store/recording-record.js';
 import { RecordingStore } from './store/recording-store.js';
+import { Retention } from './store/retention.js';
+import { AuditLog } from '../core/audit/index.js';
 
 const FRAME_MS = 20;
+const SWEEP_INTERVAL_MS = 60_000;
 
 export type AlarmKind = 'capture-lost' | 'storage-write';
 
@@ -36,6 +39,8 @@ export interface BoxOptions {
   clock?: Clock;
   /** stop capturing after this many samples per channel (the `--duration` of `record`) */
   stopAfterSamples?: number;
+  /** the config file and the SHA-256 of its text, for the audit log's config-load entry */
+  configSource?: { file: string; sha256: string };
 }
 
 /**
@@ -52,9 +57,17 @@ export class Box extends EventEmitter {
   private sources: RunningSource[] = [];
   private stopped: Promise<void> | undefined;
 
-  private constructor(readonly store: RecordingStore, private readonly opts: BoxOptions) {
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  readonly retention: Retention;
+
+  private constructor(
+    readonly store: RecordingStore,
+    readonly audit: AuditLog,
+    private readonly opts: BoxOptions,
+  ) {
     super();
     const { config, log } = opts;
+    this.retention = new Retention(store, { clock: opts.clock ?? systemClock, audit, log });
     const rate = config.capture.rate;
     const writerDeps: WriterDeps = {
       store,
@@ -92,6 +105,7 @@ export class Box extends EventEmitter {
           timeOf: (position) => this.capture.timeOf(position),
           startRecording: (lineId, startMs, callInfo) => RecordingWriter.start(writerDeps, lineId, startMs, callInfo),
           onRecorded: (record: RecordingRecord) => this.emit('recorded', record),
+          onStopped: (recordingId, by) => void this.audit.append({ actor: `stop:${by}`, action: 'stop-recording', target: recordingId, result: 'ok', detail: { line: l.id } }),
           log,
         },
       );
@@ -150,12 +164,25 @@ export class Box extends EventEmitter {
 
   /** Opens the store, finalises what a crash left open, and starts capturing. */
   static async start(opts: BoxOptions): Promise<Box> {
-    const store = await RecordingStore.open(opts.config.storage.path);
+    const clock = opts.clock ?? systemClock;
+    const { config } = opts;
+    const store = await RecordingStore.open(config.storage.path);
+    const audit = await AuditLog.open(store.level, { clock });
+    await audit.append({
+      actor: 'system', action: 'service-start', result: 'ok',
+      detail: { box: config.box.id, site: config.box.site, lines: config.lines.length, keyId: opts.sealTo.keyId, retentionMonths: config.retention.months },
+    });
+    if (opts.configSource) {
+      await audit.append({ actor: 'system', action: 'config-load', target: opts.configSource.file, result: 'ok', detail: { sha256: opts.configSource.sha256 } });
+    }
     const recovered = await store.recoverOpen();
     for (const r of recovered) {
       opts.log.warn({ recording: r.id, line: r.line, durationMs: r.durationMs }, 'recording left open by a crash finalised as truncated');
+      await audit.append({ actor: 'system', action: 'recover', target: r.id, result: 'ok', detail: { durationMs: r.durationMs } });
     }
-    const box = new Box(store, opts);
+    const box = new Box(store, audit, opts);
+    await box.sweep();
+    box.sweeper = setInterval(() => void box.sweep(), SWEEP_INTERVAL_MS);
     box.capture.start();
     box.sources = startSignalSources(
       opts.config.signals,
@@ -166,13 +193,28 @@ export class Box extends EventEmitter {
     return box;
   }
 
+  /** One sweeper pass (every minute while recording): expired recordings are destroyed. */
+  private sweeping: Promise<void> | undefined;
+  async sweep(): Promise<void> {
+    this.sweeping ??= this.retention
+      .sweep()
+      .then(() => undefined)
+      .catch((err: Error) => this.opts.log.error({ err: err.message }, 'sweep failed; the next pass tries again'))
+      .finally(() => (this.sweeping = undefined));
+    return this.sweeping;
+  }
+
   /** Stops capture, ends calls in progress, writes everything and closes the store. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      clearInterval(this.sweeper);
+      await this.sweeping;
       await Promise.all(this.sources.map((s) => s.close()));
       await this.capture.stop();
       const end = Math.min(this.capture.samples, this.opts.stopAfterSamples ?? Infinity);
       await Promise.all(this.lines.map((l) => l.close(end)));
+      await this.audit.append({ actor: 'system', action: 'service-stop', result: 'ok' });
+      await this.audit.idle();
       await this.store.close();
     })();
     return this.stopped;

@@ -5,6 +5,8 @@ import { keys } from './keys.js';
 import { record } from './record.js';
 import { recordings } from './recordings.js';
 import { simulate } from './simulate.js';
+import { audit } from './audit.js';
+import { deleteRecording, hold, release, sweep } from './retention.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   keys,
@@ -12,6 +14,11 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   recordings,
   export: exportRecording,
   simulate,
+  hold,
+  release,
+  delete: deleteRecording,
+  sweep,
+  audit,
   demo,
 };
 
@@ -21,6 +28,13 @@ const usage = `usage: tallennin <command> [options]
   recordings --config FILE [--json]           list recordings (no personal data)
   export --config FILE --key KEY --id ID --out FILE.opus
                                               unseal one recording to Ogg Opus
+  hold --config FILE --id ID --reason R --case REF --by USER (--until DATE | --months N)
+                                              keep one recording longer (never past 12 months)
+  release --config FILE --id ID --by USER [--case REF]
+  delete --config FILE --id ID --by USER --reason TEXT
+                                              early deletion (privacy officer)
+  sweep --config FILE                         destroy expired recordings now
+  audit verify --config FILE                  check the audit chain
   simulate --scenario FILE --out DIR [--fifo PATH] [--serial TTY]
                                               make (and play) a simulated trunk for tests and demos
   demo [--dir DIR]                            record a simulated two-line trunk and export a call`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Box } from '../box/box.js';
 import { loadConfig } from '../core/config/index.js';
@@ -26,7 +27,9 @@ export async function record(argv: string[]): Promise<void> {
   const log = createLogger(config.log.level);
   log.info({ box: config.box.id, site: config.box.site, lines: config.lines.length, keyId: sealTo.keyId }, 'recorder starting');
 
-  const box = await Box.start({ config, sealTo, log, stopAfterSamples });
+  const configFile = required(args.config, '--config', usage);
+  const configSource = { file: configFile, sha256: createHash('sha256').update(await readFile(configFile)).digest('hex') };
+  const box = await Box.start({ config, sealTo, log, stopAfterSamples, configSource });
   box.on('alarm', (alarm) => log.error({ alarm }, 'alarm raised'));
   box.on('alarm-cleared', (alarm) => log.info({ alarm }, 'alarm cleared'));
   await new Promise<void>((resolve) => {

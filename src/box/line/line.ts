@@ -25,6 +25,8 @@ export interface LineDeps {
   startRecording(line: string, startMs: number, call: CallInfo): RecordingWriter;
   /** a recording was finished and fully written */
   onRecorded(record: RecordingRecord): void;
+  /** a recording was stopped on a caller's request (R13): an audited event */
+  onStopped(recordingId: string, by: StopBy): void;
   log: Logger;
 }
 
@@ -147,6 +149,7 @@ export class Line {
       case 'stop':
         if (this.recording) {
           this.deps.log.info({ line: this.opts.id, recording: this.recording.id, by: a.by }, 'recording stopped on request');
+          this.deps.onStopped(this.recording.id, a.by);
           this.finish(a.at, 'stopped', { at: this.deps.timeOf(a.at), by: a.by });
         }
         break;

@@ -44,6 +44,7 @@ function harness(overrides: Partial<LineOptions> = {}) {
         } as unknown as RecordingWriter;
       },
       onRecorded: () => {},
+      onStopped: () => {},
       log: memoryLog().log,
     },
   );
