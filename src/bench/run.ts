@@ -1,6 +1,7 @@
 // `npm run bench`: libopus alone against the whole recording pipeline, on the same audio, in
 // the same run; storage per audio minute; peak memory with 8 lines recording. Prints one JSON
 // object on stdout, progress on stderr. docs/bench.md explains every figure.
+import { benchSweep } from './sweep.js';
 import { runDetectors, type DetectorSet } from './detectors.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -162,6 +163,12 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
     }),
   );
 
+  // ---- the sweeper with 100,000 recordings stored, 20,000 of them expired --------------------
+  progress('sweep: 100,000 recordings stored, 20,000 expired');
+  const sweepDir = join(tmp, 'sweep');
+  const sweep = await benchSweep(sweepDir, 100_000, 20_000, 4);
+  rmSync(sweepDir, { recursive: true, force: true });
+
   // ---- peak RSS: 8 lines recording at once, each measurement in its own process --------------
   progress(`trunk: ${RSS_LINES} lines × ${RSS_SECONDS} s, every line in a call`);
   const busy = makeTrunk(allBusyScenario(RSS_LINES, RSS_SECONDS));
@@ -196,6 +203,7 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const perMinute = (bytes: number) => Math.round((bytes / stored.recordedMs) * 60_000);
   const cpuRtf = (audioS: number, ms: number[]) => spread(ms.map((m) => audioS / (m / 1000)), 1);
   return {
+    sweep: { ...sweep, basis: 'one sweeper pass with fsync on, audit entries included; store size on disk before and after the pass and its compaction' },
     detectors: { ...detectors, basis: 'CPU of the detectors alone on every 20 ms frame of both lines, over CPU of libopus encoding the same frames (everyFrame), medians' },
     opusBare: {
       rtf: cpuRtf(recordedS, bare).median,
