@@ -9,6 +9,9 @@ import { FifoFeeder } from '../../src/simulate/fifo-feeder.js';
 import { makeTrunk } from '../../src/simulate/trunk.js';
 import { anchorOf, boxFixture, cli, listRecordings, spawnCli } from '../helpers/box-fixture.js';
 
+// real time or many simulated months: longer than tap's default 30 s per file
+t.setTimeout(300_000);
+
 const RATE = 8000;
 const LEAD_MS = 200;
 const dir = t.testdir({});

@@ -16,6 +16,9 @@ import { anchorOf, boxFixture, PASSPHRASE, spawnCli } from '../helpers/box-fixtu
 import { collect } from '../helpers/log.js';
 import { ptyPair } from '../helpers/pty.js';
 
+// real time or many simulated months: longer than tap's default 30 s per file
+t.setTimeout(300_000);
+
 const RATE = 8000;
 const DURATION_S = 31;
 const LEAD_MS = 500;

@@ -11,6 +11,9 @@ import { generateControllerKeys } from '../../src/core/seal/index.js';
 import { cli, spawnCli, type BoxFixture } from '../helpers/box-fixture.js';
 import { collect } from '../helpers/log.js';
 
+// real time or many simulated months: longer than tap's default 30 s per file
+t.setTimeout(300_000);
+
 const DAY = 86_400_000;
 
 async function addExpired(storePath: string, round: number, n: number): Promise<void> {

@@ -8,6 +8,9 @@ import { mulberry32 } from '../../../src/core/dsp/generate.js';
 import { addCalendarMonths, effectiveExpiry, expiryOf, maxExpiryOf } from '../../../src/core/retention/index.js';
 import { collect, memoryLog } from '../../helpers/log.js';
 
+// real time or many simulated months: longer than tap's default 30 s per file
+t.setTimeout(300_000);
+
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1, 10);
 
