@@ -9,4 +9,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 const { main } = await import('./commands/main.js');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A command may have set its own exit status (record: 75 after a storage failure).
+process.exitCode = code !== 0 ? code : (process.exitCode ?? 0);

@@ -17,12 +17,13 @@ import { RecordingWriter, type WriterDeps } from './recorder/recording-writer.js
 import type { RecordingRecord } from './store/recording-record.js';
 import { RecordingStore } from './store/recording-store.js';
 import { Retention } from './store/retention.js';
+import { MB, PressureMonitor, StoragePressure, type PressureAssessment } from './store/pressure.js';
 import { AuditLog } from '../core/audit/index.js';
 
 const FRAME_MS = 20;
 const SWEEP_INTERVAL_MS = 60_000;
 
-export type AlarmKind = 'capture-lost' | 'storage-write';
+export type AlarmKind = 'capture-lost' | 'storage-write' | 'storage-warning' | 'storage-alarm' | 'storage-floor';
 
 export interface Alarm {
   kind: AlarmKind;
@@ -59,6 +60,10 @@ export class Box extends EventEmitter {
 
   private sweeper: ReturnType<typeof setInterval> | undefined;
   readonly retention: Retention;
+  readonly pressure: StoragePressure;
+  readonly monitor: PressureMonitor;
+  /** calls not recorded because storage was at its floor (R1: each is behind the raised alarm) */
+  refusedCalls = 0;
 
   private constructor(
     readonly store: RecordingStore,
@@ -68,6 +73,10 @@ export class Box extends EventEmitter {
     super();
     const { config, log } = opts;
     this.retention = new Retention(store, { clock: opts.clock ?? systemClock, audit, log });
+    this.pressure = new StoragePressure(opts.clock ?? systemClock, { floorFreeBytes: config.storage.minFreeMb * MB });
+    this.monitor = new PressureMonitor({ path: config.storage.path, pressure: this.pressure });
+    this.monitor.on('level', (a: PressureAssessment) => this.storageLevel(a));
+    this.monitor.on('disk-error', (err: Error) => log.error({ err: err.message }, 'cannot read the disk\'s free space'));
     const rate = config.capture.rate;
     const writerDeps: WriterDeps = {
       store,
@@ -83,7 +92,8 @@ export class Box extends EventEmitter {
       retentionMonths: config.retention.months,
       newEncoder: () => createOpusEncoder(rate, config.opus.bitrate),
       log,
-      onWriteError: (err) => this.raise('storage-write', err.message),
+      onWriteError: (err) => this.writeFailed(err),
+      onWritten: (bytes) => this.pressure.record(bytes),
     };
     const byChannel = new Map<number, Line>();
     this.lines = config.lines.map((l) => {
@@ -103,7 +113,13 @@ export class Box extends EventEmitter {
         },
         {
           timeOf: (position) => this.capture.timeOf(position),
-          startRecording: (lineId, startMs, callInfo) => RecordingWriter.start(writerDeps, lineId, startMs, callInfo),
+          startRecording: (lineId, startMs, callInfo) => {
+            if (this.monitor.refuseNewRecordings || store.failure) {
+              this.refusedCalls++;
+              return undefined;
+            }
+            return RecordingWriter.start(writerDeps, lineId, startMs, callInfo);
+          },
           onRecorded: (record: RecordingRecord) => this.emit('recorded', record),
           onStopped: (recordingId, by) => void this.audit.append({ actor: `stop:${by}`, action: 'stop-recording', target: recordingId, result: 'ok', detail: { line: l.id } }),
           log,
@@ -135,6 +151,26 @@ export class Box extends EventEmitter {
       if (state === 'lost') this.raise('capture-lost', this.capture.stats.lastError ?? 'capture device lost');
       if (state === 'running') this.clear('capture-lost');
     });
+  }
+
+  /** One storage alarm at a time, for the level the disk is at; none when it is ok. */
+  private storageLevel(a: PressureAssessment): void {
+    const kinds = { warning: 'storage-warning', alarm: 'storage-alarm', floor: 'storage-floor' } as const;
+    for (const [level, kind] of Object.entries(kinds)) if (level !== a.level) this.clear(kind);
+    if (a.level !== 'ok') this.raise(kinds[a.level], a.message);
+    this.opts.log[a.level === 'ok' ? 'info' : 'warn']({ level: a.level, usedPercent: Math.round(a.usedFraction * 100), daysLeft: a.daysLeft }, a.message);
+  }
+
+  /**
+   * A write failed (disk full, I/O error): the store refuses every later write, since LevelDB
+   * may accept them and lose them on reopen. The alarm goes up and 'fatal' tells the service to
+   * stop; systemd starts it again, and opening the store succeeds once there is space.
+   */
+  private writeFailed(err: Error): void {
+    if (this.alarms.has('storage-write')) return;
+    this.raise('storage-write', err.message);
+    void this.monitor.check();
+    this.emit('fatal', err);
   }
 
   private raise(kind: AlarmKind, message: string): void {
@@ -181,6 +217,12 @@ export class Box extends EventEmitter {
       await audit.append({ actor: 'system', action: 'recover', target: r.id, result: 'ok', detail: { durationMs: r.durationMs } });
     }
     const box = new Box(store, audit, opts);
+    try {
+      box.pressure.restore(await store.getState('storage-pressure'));
+    } catch {
+      // no forecast saved yet, or one from another version: start counting afresh
+    }
+    await box.monitor.start();
     await box.sweep();
     box.sweeper = setInterval(() => void box.sweep(), SWEEP_INTERVAL_MS);
     box.capture.start();
@@ -198,7 +240,7 @@ export class Box extends EventEmitter {
   async sweep(): Promise<void> {
     this.sweeping ??= this.retention
       .sweep()
-      .then(() => undefined)
+      .then(() => this.store.putState('storage-pressure', this.pressure.snapshot()))
       .catch((err: Error) => this.opts.log.error({ err: err.message }, 'sweep failed; the next pass tries again'))
       .finally(() => (this.sweeping = undefined));
     return this.sweeping;
@@ -209,12 +251,16 @@ export class Box extends EventEmitter {
     this.stopped ??= (async () => {
       clearInterval(this.sweeper);
       await this.sweeping;
+      await this.monitor.stop();
       await Promise.all(this.sources.map((s) => s.close()));
       await this.capture.stop();
       const end = Math.min(this.capture.samples, this.opts.stopAfterSamples ?? Infinity);
       await Promise.all(this.lines.map((l) => l.close(end)));
-      await this.audit.append({ actor: 'system', action: 'service-stop', result: 'ok' });
-      await this.audit.idle();
+      if (!this.store.failure) {
+        await this.store.putState('storage-pressure', this.pressure.snapshot()).catch(() => {});
+        await this.audit.append({ actor: 'system', action: 'service-stop', result: 'ok', detail: { refusedCalls: this.refusedCalls } }).catch(() => {});
+        await this.audit.idle().catch(() => {});
+      }
       await this.store.close();
     })();
     return this.stopped;

@@ -8,6 +8,8 @@ import { parsePublicKey } from '../core/seal/index.js';
 import { parse, required } from './args.js';
 
 const usage = 'tallennin record --config FILE [--duration SECONDS]';
+/** sysexits.h: a temporary failure, try again later */
+const EX_TEMPFAIL = 75;
 
 /**
  * `record`: the box's service. Runs until SIGTERM/SIGINT, or, with --duration, until that much
@@ -30,13 +32,25 @@ export async function record(argv: string[]): Promise<void> {
   const configFile = required(args.config, '--config', usage);
   const configSource = { file: configFile, sha256: createHash('sha256').update(await readFile(configFile)).digest('hex') };
   const box = await Box.start({ config, sealTo, log, stopAfterSamples, configSource });
+  // Alarms raised while the box started (a full disk, say) are already in force.
+  for (const alarm of box.alarms.values()) log.error({ alarm }, 'alarm raised');
   box.on('alarm', (alarm) => log.error({ alarm }, 'alarm raised'));
   box.on('alarm-cleared', (alarm) => log.info({ alarm }, 'alarm cleared'));
+  let fatal: Error | undefined;
   await new Promise<void>((resolve) => {
     box.once('done', resolve);
+    box.once('fatal', (err: Error) => {
+      fatal = err;
+      resolve();
+    });
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
   await box.stop();
-  log.info({ capture: box.capture.stats }, 'recorder stopped');
+  log.info({ capture: box.capture.stats, refusedCalls: box.refusedCalls }, 'recorder stopped');
+  if (fatal) {
+    // The service manager starts the recorder again; the store opens once there is space.
+    log.fatal({ err: fatal.message }, 'recorder stopped on a storage failure; it must be restarted');
+    process.exitCode = EX_TEMPFAIL;
+  }
 }

@@ -14,6 +14,7 @@ export const errorCodes = {
   TAL_EXPORT_FINAL_MISSING: 'the final chunk of a recording that was closed normally is missing',
   TAL_STORE_NOT_OPEN: 'the store is not open',
   TAL_STORE_LOCKED: 'the store is in use by another process',
+  TAL_STORE_FAILED: 'a write to the store failed (disk full or I/O error); it takes no more writes until reopened',
   TAL_RECORDING_NOT_FOUND: 'no recording with that id',
   TAL_RECORDING_DESTROYED: 'the recording was destroyed (expired or deleted); only its tombstone remains',
   TAL_HOLD_INVALID: 'a hold, release or deletion request is missing or has a wrong field; the message names it',

@@ -22,7 +22,8 @@ export interface LineOptions {
 export interface LineDeps {
   /** wall-clock ms of a sample position on the capture timeline */
   timeOf(position: number): number;
-  startRecording(line: string, startMs: number, call: CallInfo): RecordingWriter;
+  /** undefined: the box refuses new recordings now (storage at its floor); it has raised the alarm */
+  startRecording(line: string, startMs: number, call: CallInfo): RecordingWriter | undefined;
   /** a recording was finished and fully written */
   onRecorded(record: RecordingRecord): void;
   /** a recording was stopped on a caller's request (R13): an audited event */
@@ -139,6 +140,10 @@ export class Line {
       case 'start': {
         const from = Math.max(a.at, this.ring.oldestSample + this.ringBase);
         this.recording = this.deps.startRecording(this.opts.id, this.deps.timeOf(from), a.call);
+        if (!this.recording) {
+          this.deps.log.error({ line: this.opts.id, direction: a.call.direction }, 'call NOT recorded: the box refuses new recordings (storage floor)');
+          break;
+        }
         this.pending = [{ position: from, frame: this.ring.readFrom(from - this.ringBase, this.ring.endSample) }];
         this.deps.log.info({ line: this.opts.id, recording: this.recording.id, direction: a.call.direction, source: a.call.source }, 'call started');
         break;

@@ -18,6 +18,8 @@ export interface WriterDeps {
   log: Logger;
   /** a write failed: the alarm is the caller's to raise */
   onWriteError(err: Error): void;
+  /** a sealed chunk reached the store: the disk's recording rate, for the capacity forecast */
+  onWritten?(bytes: number): void;
 }
 
 /**
@@ -148,13 +150,19 @@ export class RecordingWriter {
     this.packets = [];
     if (!final) {
       // Only the chunk: the record is rewritten at the call's changes and at its end, not every second.
-      this.queue = this.write(() => this.deps.store.putChunk(this.record.id, index, sealed));
+      this.queue = this.write(async () => {
+        await this.deps.store.putChunk(this.record.id, index, sealed);
+        this.deps.onWritten?.(sealed.length);
+      });
       return;
     }
     const durationMs = this.durationMs;
     this.record = { ...this.record, chunks: index + 1, durationMs, state: 'closed', end: this.record.start + durationMs, endReason };
     const last = this.record;
-    this.queue = this.write(() => this.deps.store.putChunk(last.id, index, sealed, last));
+    this.queue = this.write(async () => {
+      await this.deps.store.putChunk(last.id, index, sealed, last);
+      this.deps.onWritten?.(sealed.length);
+    });
   }
 
   private write(op: () => Promise<void>): Promise<void> {

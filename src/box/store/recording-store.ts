@@ -30,6 +30,8 @@ export class RecordingStore {
   private readonly expiry: Sublevel<string>;
   private readonly tombstones: Sublevel<Tombstone>;
   private readonly stateRange: Sublevel<unknown>;
+  /** the first failed write: LevelDB may take later writes on this handle and lose them on reopen */
+  private failed: Error | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -75,15 +77,31 @@ export class RecordingStore {
     await this.db.close();
   }
 
+  /** Every write goes through here: after one failure the store refuses, so nothing is lost silently. */
+  private async write(ops: Op[]): Promise<void> {
+    if (this.failed) throw new TalError('TAL_STORE_FAILED', `the store refuses writes since an earlier one failed: ${this.failed.message}`, { cause: this.failed });
+    try {
+      await this.db.batch(ops, { sync: this.sync });
+    } catch (err) {
+      this.failed = err as Error;
+      throw new TalError('TAL_STORE_FAILED', `a write to the store failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** The write that made the store refuse further writes, if any. */
+  get failure(): Error | undefined {
+    return this.failed;
+  }
+
   async putRecording(record: RecordingRecord): Promise<void> {
-    await this.db.batch(await this.recordOps(record), { sync: this.sync });
+    await this.write(await this.recordOps(record));
   }
 
   /** Writes one sealed chunk; with the last, the finished record too, atomically. */
   async putChunk(id: string, index: number, sealed: Buffer, record?: RecordingRecord): Promise<void> {
     const ops: unknown[] = [{ type: 'put', sublevel: this.chunks, key: chunkKey(id, index), value: sealed }];
     if (record) ops.push(...(await this.recordOps(record)));
-    await this.db.batch(ops as Op[], { sync: this.sync });
+    await this.write(ops as Op[]);
   }
 
   /** Chunks stored for a recording, counted by their keys alone. */
@@ -146,18 +164,18 @@ export class RecordingStore {
 
   /** Step 2: every chunk of the recording, in one range delete. */
   async clearChunks(id: string): Promise<void> {
+    if (this.failed) throw new TalError('TAL_STORE_FAILED', `the store refuses writes since an earlier one failed: ${this.failed.message}`);
     await this.chunks.clear(chunkRange(id));
   }
 
   /** Step 3: the tombstone replaces the record and its index entry, in one batch. */
   async bury(record: RecordingRecord, tombstone: Tombstone): Promise<void> {
-    await this.db.batch(
+    await this.write(
       [
         { type: 'put', sublevel: this.tombstones, key: record.id, value: tombstone },
         { type: 'del', sublevel: this.recordings, key: record.id },
         { type: 'del', sublevel: this.expiry, key: expiryKey(record.expiresAt, record.id) },
       ] as unknown as Op[],
-      { sync: this.sync },
     );
   }
 
@@ -181,7 +199,7 @@ export class RecordingStore {
   }
 
   async putState(key: string, value: unknown): Promise<void> {
-    await this.db.batch([{ type: 'put', sublevel: this.stateRange, key, value }] as unknown as Op[], { sync: this.sync });
+    await this.write([{ type: 'put', sublevel: this.stateRange, key, value }] as unknown as Op[]);
   }
 
   /** Raw access for tests and tools that must tamper with or inspect stored bytes. */

@@ -3,11 +3,9 @@
 // rejected promise, not a crash; nothing acknowledged is lost; recording resumes when space
 // returns. Needs root (mount); skipped, saying why, where mounting is not permitted.
 import t, { type Test } from 'tap';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Level } from 'level';
 import { ManualClock } from '../../../src/core/clock.js';
 import { diskUsage } from '../../../src/box/store/disk.js';
@@ -15,51 +13,13 @@ import { MB, PressureMonitor, StoragePressure, type MonitorTimers, type Pressure
 import { RecordingStore } from '../../../src/box/store/recording-store.js';
 import type { RecordingRecord } from '../../../src/box/store/recording-record.js';
 import { collect } from '../../helpers/log.js';
+import { cannotMount, smallDisk } from '../../helpers/tmpfs.js';
 
+const skip = cannotMount();
 const MiB = 1024 * 1024;
 /** a sealed chunk: ~1 s of Opus at 12 kbit/s with the seal's overhead */
 const CHUNK_BYTES = 1600;
 const T0 = Date.UTC(2026, 2, 2, 8);
-
-function mount(dir: string, size: string): void {
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
-}
-function umount(dir: string): void {
-  execFileSync('umount', [dir], { stdio: 'pipe' });
-}
-
-/** Why a tmpfs cannot be mounted here, or false if it can. */
-function cannotMount(): string | false {
-  if (process.platform !== 'linux') return 'a size-limited tmpfs needs Linux';
-  const probe = mkdtempSync(join(tmpdir(), 'tallennin-mount-probe-'));
-  try {
-    mount(probe, '1m');
-    umount(probe);
-    return false;
-  } catch (err) {
-    const why = String((err as { stderr?: Buffer }).stderr ?? (err as Error).message).trim().split('\n')[0];
-    return `cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): ${why}`;
-  } finally {
-    rmdirSync(probe);
-  }
-}
-const skip = cannotMount();
-
-/** A tmpfs of `size` inside the test's directory, unmounted when the test ends. */
-function smallDisk(t: Test, size: string): string {
-  // tap removes the test directory in a teardown of its own, which wraps the teardowns registered
-  // before the directory is made: registered first, the unmount runs before that removal.
-  const dir = join(resolve(t.testdirName), 'disk');
-  let mounted = false;
-  t.teardown(() => {
-    if (mounted) umount(dir);
-  });
-  t.testdir({});
-  mkdirSync(dir);
-  mount(dir, size);
-  mounted = true;
-  return dir;
-}
 
 const record = (id: string, start: number): RecordingRecord => ({
   v: 1, id, line: 'line-1', start, durationMs: 0, state: 'open', chunks: 0,
@@ -237,8 +197,11 @@ for (const regime of regimes) {
         failure = err as Error & { code?: string };
       }
     }
-    t.comment(`LevelDB on ENOSPC: code ${failure.code}, message "${failure.message.replace(disk, '<disk>')}"`);
-    t.match(failure, { code: 'LEVEL_IO_ERROR', message: new RegExp(`^IO error: .*/\\d+\\.${regime.failsIn}: No space left on device$`) }, 'a rejected promise with LEVEL_IO_ERROR, not a crash');
+    const cause = (failure as { cause?: Error & { code?: string } }).cause!;
+    t.comment(`LevelDB on ENOSPC: code ${cause.code}, message "${cause.message.replace(disk, '<disk>')}"`);
+    t.match(failure, { code: 'TAL_STORE_FAILED' }, 'a rejected promise, not a crash');
+    t.match(cause, { code: 'LEVEL_IO_ERROR', message: new RegExp(`^IO error: .*/\\d+\\.${regime.failsIn}: No space left on device$`) }, 'LevelDB said why');
+    await t.rejects(store.putChunk('later', 0, Buffer.alloc(10)), { code: 'TAL_STORE_FAILED', message: /refuses writes since an earlier one failed/ }, 'the failed handle takes no more writes: LevelDB would lose them');
     t.ok(bufs.length > 500, `${bufs.length} chunks acknowledged before the failure`);
 
     // The handle that failed is not written again (see the LevelDB test below): it is closed.
