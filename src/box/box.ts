@@ -73,7 +73,7 @@ export class Box extends EventEmitter {
     super();
     const { config, log } = opts;
     this.retention = new Retention(store, { clock: opts.clock ?? systemClock, audit, log });
-    this.pressure = new StoragePressure(opts.clock ?? systemClock, { floorFreeBytes: config.storage.minFreeMb * MB });
+    this.pressure = new StoragePressure(opts.clock ?? systemClock, { floorFreeBytes: config.storage.minFreeMb * MB, floorFraction: config.storage.floorPercent / 100 });
     this.monitor = new PressureMonitor({ path: config.storage.path, pressure: this.pressure });
     this.monitor.on('level', (a: PressureAssessment) => this.storageLevel(a));
     this.monitor.on('disk-error', (err: Error) => log.error({ err: err.message }, 'cannot read the disk\'s free space'));
@@ -208,6 +208,12 @@ export class Box extends EventEmitter {
       actor: 'system', action: 'service-start', result: 'ok',
       detail: { box: config.box.id, site: config.box.site, lines: config.lines.length, keyId: opts.sealTo.keyId, retentionMonths: config.retention.months },
     });
+    const lastKeyId = await store.getState<string>('seal-key-id');
+    if (lastKeyId !== opts.sealTo.keyId) {
+      // A new controller key: recordings from now on are sealed to it (the old ones keep theirs).
+      await audit.append({ actor: 'system', action: 'key-change', result: 'ok', detail: { from: lastKeyId ?? 'none', to: opts.sealTo.keyId } });
+      await store.putState('seal-key-id', opts.sealTo.keyId);
+    }
     if (opts.configSource) {
       await audit.append({ actor: 'system', action: 'config-load', target: opts.configSource.file, result: 'ok', detail: { sha256: opts.configSource.sha256 } });
     }

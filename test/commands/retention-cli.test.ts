@@ -46,7 +46,9 @@ t.test('release, then early deletion by the privacy officer; audit verify passes
   const audit = store.level.sublevel<string, string>('audit', { valueEncoding: 'utf8' });
   const entries = await collect(audit.iterator());
   const actions = entries.map(([, v]) => (JSON.parse(v) as { action: string }).action);
-  for (const a of ['service-start', 'config-load', 'hold', 'release', 'destroy', 'delete']) t.ok(actions.includes(a), `${a} is in the audit log`);
+  for (const a of ['service-start', 'key-change', 'config-load', 'hold', 'release', 'destroy', 'delete']) t.ok(actions.includes(a), `${a} is in the audit log`);
+  const refused = entries.map(([, v]) => JSON.parse(v) as { action: string; result: string; detail?: { code?: string } }).filter((e) => e.result === 'refused');
+  t.ok(refused.some((e) => e.action === 'hold' && e.detail?.code === 'TAL_HOLD_INVALID'), 'a refused hold is audited with its reason');
   const [key, value] = entries.find(([, v]) => v.includes('"action":"hold"'))!;
   await audit.put(key, value.replace('VAL-2026-17', 'VAL-2026-18'));
   await store.close();

@@ -60,7 +60,11 @@ export class Retention {
     this.monotonic = o.monotonic ?? (() => performance.now());
   }
 
-  async hold(id: string, req: HoldRequest): Promise<{ expiresAt: number; until: number; clamped: boolean; max: number }> {
+  hold(id: string, req: HoldRequest): Promise<{ expiresAt: number; until: number; clamped: boolean; max: number }> {
+    return this.audited('hold', req.by, id, () => this.doHold(id, req));
+  }
+
+  private async doHold(id: string, req: HoldRequest): Promise<{ expiresAt: number; until: number; clamped: boolean; max: number }> {
     if (!HOLD_REASONS.includes(req.reason)) throw invalid(`reason must be one of ${HOLD_REASONS.join(', ')}, not "${String(req.reason)}"`);
     if (!req.caseRef?.trim()) throw invalid('caseRef is required: every hold names the case it is for');
     if (!req.by?.trim()) throw invalid('by is required: who places the hold');
@@ -79,7 +83,11 @@ export class Retention {
   }
 
   /** Lifts the holds of one case (or every hold); a recording already past its normal expiry goes at once. */
-  async release(id: string, req: { by: string; caseRef?: string }): Promise<{ expiresAt: number; destroyed: boolean }> {
+  release(id: string, req: { by: string; caseRef?: string }): Promise<{ expiresAt: number; destroyed: boolean }> {
+    return this.audited('release', req.by, id, () => this.doRelease(id, req));
+  }
+
+  private async doRelease(id: string, req: { by: string; caseRef?: string }): Promise<{ expiresAt: number; destroyed: boolean }> {
     if (!req.by?.trim()) throw invalid('by is required: who releases the hold');
     const rec = await this.live(id);
     const holds = (rec.holds ?? []).filter((h) => req.caseRef !== undefined && h.caseRef !== req.caseRef.trim());
@@ -98,7 +106,11 @@ export class Retention {
   }
 
   /** Early deletion by a privacy officer, with the reason (kept in the audit log, not the tombstone). */
-  async delete(id: string, req: { by: string; reason: string }): Promise<Tombstone> {
+  delete(id: string, req: { by: string; reason: string }): Promise<Tombstone> {
+    return this.audited('delete', req.by, id, () => this.doDelete(id, req));
+  }
+
+  private async doDelete(id: string, req: { by: string; reason: string }): Promise<Tombstone> {
     if (!req.by?.trim()) throw invalid('by is required: who deletes');
     if (!req.reason?.trim()) throw invalid('reason is required: an early deletion states why');
     const rec = await this.live(id);
@@ -142,6 +154,18 @@ export class Retention {
       this.o.log.info({ destroyed: result.destroyed }, 'expired recordings destroyed');
     }
     return result;
+  }
+
+  /** A refused request is an audit entry too (R9): who asked what, and why it was refused. */
+  private async audited<T>(action: string, by: string | undefined, id: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof TalError) {
+        await this.o.audit.append({ actor: by?.trim() || 'unknown', action, target: id, result: 'refused', detail: { code: err.code, why: err.message.slice(0, 300) } });
+      }
+      throw err;
+    }
   }
 
   private async live(id: string): Promise<RecordingRecord> {

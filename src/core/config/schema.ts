@@ -60,7 +60,7 @@ export const DEFAULTS = Object.freeze({
   recorder: Object.freeze({ preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 }),
   retention: Object.freeze({ months: 2 }),
   opus: Object.freeze({ bitrate: 12000 }),
-  storage: Object.freeze({ minFreeMb: 200 }),
+  storage: Object.freeze({ minFreeMb: 200, floorPercent: 97 }),
   log: Object.freeze({ level: 'info' as LogLevel }),
 });
 
@@ -352,6 +352,7 @@ const opus = defaultedSection(
 const storage = z.strictObject({
   path: text('the path of the recordings directory'),
   minFreeMb: int({ min: 0, unit: 'MB' }).default(DEFAULTS.storage.minFreeMb),
+  floorPercent: int({ min: 91, max: 99, unit: '% full' }).default(DEFAULTS.storage.floorPercent),
 });
 
 const seal = z.strictObject({

@@ -112,6 +112,8 @@ export interface StorageConfig {
   /** Absolute: a relative path in the file is resolved against the file's directory. */
   readonly path: string;
   readonly minFreeMb: number;
+  /** At this much full (or under minFreeMb free), new recordings are refused; 91–99, default 97. */
+  readonly floorPercent: number;
 }
 
 export interface SealConfig {

@@ -38,7 +38,7 @@ t.test('the minimal form loads, with every default applied', async (t) => {
     recorder: { preRollMs: 2500, chunkMs: 960, maxCallMinutes: 240 },
     retention: { months: 2 },
     opus: { bitrate: 12000 },
-    storage: { path: '/var/lib/tallennin', minFreeMb: 200 },
+    storage: { path: '/var/lib/tallennin', minFreeMb: 200, floorPercent: 97 },
     seal: { publicKey: join(dir, 'controller.pub') },
     log: { level: 'info' },
   };
@@ -91,7 +91,7 @@ log: { level: debug }
     clip: { withheldCodes: ['10', '11'], unavailableCodes: ['00', '01', '0001'] },
     recorder: { preRollMs: 3000, chunkMs: 960, maxCallMinutes: 60 },
     opus: { bitrate: 16000 },
-    storage: { path: '/srv/rec', minFreeMb: 0 },
+    storage: { path: '/srv/rec', minFreeMb: 0, floorPercent: 97 },
     log: { level: 'debug' },
   });
 });

@@ -223,7 +223,7 @@ const cases: Case[] = [
     name: 'unknown key with no close match lists the known keys',
     text: edit((c) => (c.storage.colour = 'blue')),
     path: 'storage.colour',
-    reason: /^unknown key; the known keys here are: path, minFreeMb$/,
+    reason: /^unknown key; the known keys here are: path, minFreeMb, floorPercent$/,
   },
   {
     name: 'unknown section',
