@@ -6,22 +6,14 @@
 import t from 'tap';
 import { addCalendarMonths, daysInMonth, wallTimeAt } from '../../../src/core/retention/calendar.js';
 import { expiryOf, maxExpiryOf } from '../../../src/core/retention/expiry.js';
+import { mulberry32 } from '../../../src/core/dsp/generate.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const TZ = 'Europe/Helsinki';
 
-// mulberry32: a fixed seed, so a failure reproduces
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// a fixed seed, so a failure reproduces
+const rng = mulberry32;
 
 // ---- the oracle: EU summer time, plain UTC Date arithmetic -------------------------------
 function lastSundayUtc(year: number, month0: number): number {
