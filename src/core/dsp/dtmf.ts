@@ -539,12 +539,8 @@ function analyse(s: DtmfState): number {
     power.fill(0);
     return -1;
   }
-  for (let f = 0; f < 8; f++) {
-    goertzel(x, N, s.coef[f]!, s.cosW[f]!, s.sinW[f]!);
-    yRe[f] = prodRe;
-    yIm[f] = prodIm;
-    power[f] = (prodRe * prodRe + prodIm * prodIm) * s.powerScale;
-  }
+  goertzel8(s, x, N);
+  for (let f = 0; f < 8; f++) power[f] = (yRe[f]! * yRe[f]! + yIm[f]! * yIm[f]!) * s.powerScale;
   let r = 0;
   let c = 4;
   for (let f = 1; f < 4; f++) if (power[f]! > power[r]!) r = f;
@@ -610,6 +606,37 @@ function goertzel(x: Float64Array, n: number, coef: number, cosW: number, sinW: 
   }
   prodRe = s1 - cosW * s2;
   prodIm = sinW * s2;
+}
+
+/**
+ * The eight DTMF Goertzel filters in one pass over the frame: the same arithmetic as goertzel()
+ * eight times, but each sample is read once (this receiver runs on every frame of every line).
+ */
+function goertzel8(s: DtmfState, x: Float64Array, n: number): void {
+  const c = s.coef;
+  const c0 = c[0]!, c1 = c[1]!, c2 = c[2]!, c3 = c[3]!, c4 = c[4]!, c5 = c[5]!, c6 = c[6]!, c7 = c[7]!;
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+  let b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    let t = v + c0 * a0 - b0; b0 = a0; a0 = t;
+    t = v + c1 * a1 - b1; b1 = a1; a1 = t;
+    t = v + c2 * a2 - b2; b2 = a2; a2 = t;
+    t = v + c3 * a3 - b3; b3 = a3; a3 = t;
+    t = v + c4 * a4 - b4; b4 = a4; a4 = t;
+    t = v + c5 * a5 - b5; b5 = a5; a5 = t;
+    t = v + c6 * a6 - b6; b6 = a6; a6 = t;
+    t = v + c7 * a7 - b7; b7 = a7; a7 = t;
+  }
+  const { yRe, yIm, cosW, sinW } = s;
+  yRe[0] = a0 - cosW[0]! * b0; yIm[0] = sinW[0]! * b0;
+  yRe[1] = a1 - cosW[1]! * b1; yIm[1] = sinW[1]! * b1;
+  yRe[2] = a2 - cosW[2]! * b2; yIm[2] = sinW[2]! * b2;
+  yRe[3] = a3 - cosW[3]! * b3; yIm[3] = sinW[3]! * b3;
+  yRe[4] = a4 - cosW[4]! * b4; yIm[4] = sinW[4]! * b4;
+  yRe[5] = a5 - cosW[5]! * b5; yIm[5] = sinW[5]! * b5;
+  yRe[6] = a6 - cosW[6]! * b6; yIm[6] = sinW[6]! * b6;
+  yRe[7] = a7 - cosW[7]! * b7; yIm[7] = sinW[7]! * b7;
 }
 
 /** y · conj(yPrev) · e^{−jωH} for frequency f: its angle is the phase turned beyond nominal in one hop. */
