@@ -1,9 +1,12 @@
 import { createVox, voxReset, voxRx, type VoxOptions, type VoxState } from '../../core/dsp/vox.js';
 import type { LineInput } from './call-fsm.js';
 
+/** What a detector returns for the (many) frames in which it heard nothing. */
+export const NOTHING: readonly LineInput[] = Object.freeze([]);
+
 /** Something that listens to a line's audio and says what it heard, in call-machine terms. */
 export interface LineDetector {
-  rx(position: number, frame: Int16Array): LineInput[];
+  rx(position: number, frame: Int16Array): readonly LineInput[];
   /** the capture lost audio: start afresh at `position` */
   reset(position: number): void;
 }
@@ -14,9 +17,9 @@ export class VoxDetector implements LineDetector {
   constructor(opts: VoxOptions) {
     this.state = createVox(opts);
   }
-  rx(_position: number, frame: Int16Array): LineInput[] {
+  rx(_position: number, frame: Int16Array): readonly LineInput[] {
     const e = voxRx(this.state, frame);
-    if (!e) return [];
+    if (!e) return NOTHING;
     return [{ type: e.type === 'start' ? 'vox-start' : 'vox-end', at: e.atSample }];
   }
   reset(position: number): void {

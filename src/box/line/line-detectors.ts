@@ -4,7 +4,7 @@ import { createDtmfClipParser, dtmfClipRx, type ClipDtmfParserState } from '../.
 import { createDtmfRx, dtmfReset, dtmfRx, type DtmfState } from '../../core/dsp/dtmf.js';
 import { createToneRx, toneReset, toneRx, type ToneState } from '../../core/dsp/tones.js';
 import type { ClipStatus, LineInput } from './call-fsm.js';
-import type { LineDetector } from './detectors.js';
+import { NOTHING, type LineDetector } from './detectors.js';
 
 /** DTMF on the line: every digit (dialled numbers, the stop code), and caller ID sent as DTMF. */
 class DtmfDetector implements LineDetector {
@@ -20,8 +20,9 @@ class DtmfDetector implements LineDetector {
   private newClipParser(): ClipDtmfParserState | undefined {
     return this.clipCodes && createDtmfClipParser({ sampleRate: this.rate, withheldCodes: this.clipCodes.withheldCodes, unavailableCodes: this.clipCodes.unavailableCodes });
   }
-  rx(_position: number, frame: Int16Array): LineInput[] {
+  rx(_position: number, frame: Int16Array): readonly LineInput[] {
     const events = dtmfRx(this.state, frame);
+    if (events.length === 0 && !this.clip?.digits) return NOTHING;
     const out: LineInput[] = [];
     for (const e of events) {
       if (e.type !== 'digit') continue;
@@ -52,7 +53,7 @@ class FskClipDetector implements LineDetector {
   constructor(private readonly spec: 'v23' | 'bell202', private readonly rate: number) {
     this.state = createClipFskRx(spec, { sampleRate: rate });
   }
-  rx(position: number, frame: Int16Array): LineInput[] {
+  rx(position: number, frame: Int16Array): readonly LineInput[] {
     const out: LineInput[] = [];
     if (this.state.fsk.carrier) out.push({ type: 'signalling', at: position, until: position + frame.length });
     for (const e of clipFskRx(this.state, frame)) {
@@ -80,8 +81,10 @@ class FarEndToneDetector implements LineDetector {
   constructor(rate: number) {
     this.state = createToneRx({ sampleRate: rate });
   }
-  rx(_position: number, frame: Int16Array): LineInput[] {
-    return toneRx(this.state, frame)
+  rx(_position: number, frame: Int16Array): readonly LineInput[] {
+    const events = toneRx(this.state, frame);
+    if (events.length === 0) return NOTHING;
+    return events
       .filter((e) => e.type !== 'dial')
       .map((e) => ({ type: 'far-end-clear' as const, at: e.atSample }));
   }

@@ -83,10 +83,14 @@ export class Line {
     this.position = position + frame.length;
     this.ring.push(frame);
     if (this.recording) this.pending.push({ position, frame });
-    const inputs = this.detectors.flatMap((d) => d.rx(position, frame));
-    inputs.push({ type: 'tick', at: this.position });
-    inputs.sort((a, b) => a.at - b.at);
-    for (const input of inputs) this.apply(input);
+    // Most frames carry no event at all: nothing is allocated for them.
+    let inputs: LineInput[] | undefined;
+    for (const d of this.detectors) {
+      const heard = d.rx(position, frame);
+      if (heard.length > 0) (inputs ??= []).push(...heard);
+    }
+    if (inputs) for (const input of inputs.sort((a, b) => a.at - b.at)) this.apply(input);
+    this.apply({ type: 'tick', at: this.position }); // no event lies past the frame's end
     if (this.recording) {
       this.release();
       if (this.recording.durationMs >= this.opts.maxCallMs) this.continueInNewRecording();
