@@ -4,16 +4,10 @@
 // an undamaged one comes out exactly as written (octets, direction, timestamp).
 import t from 'tap';
 import { DChannel, type DChannelFrame } from '../../../src/box/signals/dchannel.js';
+import { mulberry32 } from '../../../src/core/dsp/generate.js';
 
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { int, chance: (p: number) => next() < p, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)]! };
 }

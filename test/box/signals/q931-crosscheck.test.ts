@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { DChannel, type DChannelFrame } from '../../../src/box/signals/dchannel.js';
 import { carriesLayer3, decodeLapd, encodeLapd, type LapdControl } from '../../../src/box/signals/lapd.js';
 import {
+import { mulberry32 } from '../../../src/core/dsp/generate.js';
   CAUSE_NAMES,
   IE,
   decodeBearerCapability,
@@ -495,14 +496,7 @@ t.test('the hexdump form (text2pcap -D -t ISO) gives tshark and the reader the s
 // 100,000 fuzzed frames.
 
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick, chance: (p: number) => next() < p };
