@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DChannel, type DChannelFrame } from '../../../src/box/signals/dchannel.js';
 import { carriesLayer3, decodeLapd, encodeLapd, type LapdControl } from '../../../src/box/signals/lapd.js';
-import {
 import { mulberry32 } from '../../../src/core/dsp/generate.js';
+import {
   CAUSE_NAMES,
   IE,
   decodeBearerCapability,
