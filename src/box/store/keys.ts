@@ -6,8 +6,10 @@ export const keyspaces = {
   recordings: 'rec',
   /** recording id ! chunk index (8 hex digits) → sealed chunk bytes */
   chunks: 'chunk',
-  /** reserved for the sync issue: seq (16 hex digits) → event */
+  /** seq (16 hex digits) → event waiting for the indexer's ack (src/box/sync/outbox.ts) */
   outbox: 'outbox',
+  /** the outbox's boot counter and last acknowledged seq */
+  outboxMeta: 'outbox-meta',
   /** reserved for the retention issue: seq (16 hex digits) → hash-chained entry */
   audit: 'audit',
   /** recording id → tombstone without personal data */
