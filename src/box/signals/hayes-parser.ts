@@ -1,6 +1,7 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import type { Logger } from 'pino';
-import { countBad, LineReader, newLineStats, resetLineStats, type BadLineReason, type LineSink, type LineStats } from './line-reader.js';
+import { countBad, newLineStats, resetLineStats, type BadLineReason, type LineStats } from './line-reader.js';
+import { LineTransform } from './line-transform.js';
 import { parseHayesLine, type CallerIdStatus, type HayesField, type HayesFormatOptions, type HayesLine, type HayesResultCode } from './hayes-format.js';
 
 export interface CallerIdRecord {
@@ -44,9 +45,7 @@ type Slot<T> = T | undefined | null; // undefined: not sent; null: unreadable or
  * block in which any line could not be read is dropped whole: that line may have been the number.
  * Emits 'pending' whenever a block is open, so a driver can time it out.
  */
-export class HayesParser extends Transform {
-  readonly stats: HayesStats = { ...newLineStats(), callerIds: 0, droppedBlocks: 0 };
-  private readonly reader: LineReader;
+export class HayesParser extends LineTransform<HayesStats> {
   private readonly format: HayesFormatOptions;
   private readonly log: Logger | undefined;
   private open = false;
@@ -57,37 +56,19 @@ export class HayesParser extends Transform {
   private name: Slot<string>;
   private absent: Slot<CallerIdStatus>;
   private nameAbsent = false;
-  private readonly sink: LineSink = {
-    line: (text) => this.line(text),
-    bad: (reason, bytes) => {
-      this.stats.lines++;
-      this.bad(reason, bytes);
-    },
-  };
 
   constructor(opts: HayesParserOptions = {}) {
-    super({ readableObjectMode: true });
     const min = opts.minNumberDigits ?? 3;
     if (!Number.isInteger(min) || min < 1 || min > 20) throw new TypeError('minNumberDigits must be an integer from 1 to 20');
-    this.reader = new LineReader(opts.maxLineBytes);
+    super({ ...newLineStats(), callerIds: 0, droppedBlocks: 0 }, opts.maxLineBytes);
     this.format = { minNumberDigits: min };
     this.log = opts.log;
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.reader.push(chunk, this.sink);
-    cb();
   }
 
   override _flush(cb: TransformCallback): void {
     this.resync();
     this.endCallerId();
     cb();
-  }
-
-  /** Drops a partial line (the port was lost); any open block is then untrustworthy. */
-  resync(): void {
-    if (this.reader.reset()) this.bad('truncated', 0);
   }
 
   resetStats(): void {
@@ -108,7 +89,7 @@ export class HayesParser extends Transform {
     return this.open || this.damaged;
   }
 
-  private line(text: string): void {
+  protected line(text: string): void {
     this.stats.lines++;
     const l: HayesLine = parseHayesLine(text, this.format);
     switch (l.kind) {
@@ -187,7 +168,7 @@ export class HayesParser extends Transform {
   }
 
   /** A line of unknown identity: it may have been the NMBR line, so any block around it is spoilt. */
-  private bad(reason: BadLineReason, bytes: number): void {
+  protected bad(reason: BadLineReason, bytes: number): void {
     countBad(this.stats, reason);
     this.damaged = true;
     this.log?.debug({ reason, bytes }, 'hayes: line dropped');

@@ -1,6 +1,6 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import type { Logger } from 'pino';
-import { countBad, LineReader, newLineStats, resetLineStats, type LineSink, type LineStats } from './line-reader.js';
+import { countBad, newLineStats, resetLineStats, type LineStats } from './line-reader.js';
+import { LineTransform } from './line-transform.js';
 import { parseWhozzLine, type WhozzFormatOptions, type WhozzRecord } from './whozz-format.js';
 
 export interface WhozzParserOptions extends WhozzFormatOptions {
@@ -19,43 +19,18 @@ export interface WhozzStats extends LineStats {
  * Bytes from a Whozz Calling? unit in, `WhozzRecord` objects out. A line that does not
  * match the published format exactly yields nothing and is counted in `stats`.
  */
-export class WhozzParser extends Transform {
-  readonly stats: WhozzStats = { ...newLineStats(), width: 0 };
-  private readonly reader: LineReader;
+export class WhozzParser extends LineTransform<WhozzStats> {
   private readonly format: WhozzFormatOptions;
   private readonly log: Logger | undefined;
   private warnedWidth = false;
-  private readonly sink: LineSink = {
-    line: (text) => this.line(text),
-    bad: (reason, bytes) => {
-      this.stats.lines++;
-      this.bad(reason, bytes);
-    },
-  };
 
   constructor(opts: WhozzParserOptions = {}) {
-    super({ readableObjectMode: true });
     if (opts.dateOrder !== undefined && opts.dateOrder !== 'MD' && opts.dateOrder !== 'DM') {
       throw new TypeError("dateOrder must be 'MD' or 'DM'");
     }
-    this.reader = new LineReader(opts.maxLineBytes);
+    super({ ...newLineStats(), width: 0 }, opts.maxLineBytes);
     this.format = { dateOrder: opts.dateOrder ?? 'MD', trimmedPadding: opts.trimmedPadding === true };
     this.log = opts.log;
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.reader.push(chunk, this.sink);
-    cb();
-  }
-
-  override _flush(cb: TransformCallback): void {
-    this.resync();
-    cb();
-  }
-
-  /** Drops a partial line: call it when the port was lost and reopened. */
-  resync(): void {
-    if (this.reader.reset()) this.bad('truncated', 0);
   }
 
   resetStats(): void {
@@ -63,7 +38,7 @@ export class WhozzParser extends Transform {
     this.stats.width = 0;
   }
 
-  private line(text: string): void {
+  protected line(text: string): void {
     this.stats.lines++;
     const r = parseWhozzLine(text, this.format);
     if (r.ok) {
@@ -83,7 +58,7 @@ export class WhozzParser extends Transform {
     }
   }
 
-  private bad(reason: 'overlong' | 'binary' | 'truncated' | 'malformed' | 'unknown', bytes: number): void {
+  protected bad(reason: 'overlong' | 'binary' | 'truncated' | 'malformed' | 'unknown', bytes: number): void {
     countBad(this.stats, reason);
     this.log?.debug({ reason, bytes }, 'whozz: line dropped');
   }
