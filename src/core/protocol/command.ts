@@ -102,7 +102,7 @@ export function verifyCommand(payload: Buffer | string, ctx: VerifyContext): Ver
   const c = value as Record<string, unknown>;
   const reply = {
     ...(typeof c['correlationId'] === 'string' ? { correlationId: c['correlationId'] } : {}),
-    ...(typeof c['replyTo'] === 'string' && isReplyTopic(c['replyTo']) ? { replyTo: c['replyTo'] } : {}),
+    ...(typeof c['replyTo'] === 'string' && isReplyTopic(c['replyTo'], ctx) ? { replyTo: c['replyTo'] } : {}),
   };
   const refuse = (reason: Refusal, detail: string): Verified => ({ ok: false, reason, detail, ...reply });
   if (c['sig'] === undefined || c['keyId'] === undefined) return refuse('unsigned', 'no signature: every command is signed by the central command key');
@@ -117,7 +117,7 @@ export function verifyCommand(payload: Buffer | string, ctx: VerifyContext): Ver
   if (c['v'] !== 1) return refuse('malformed', `version ${String(c['v'])} is not one this box speaks (1)`);
   if (!Number.isSafeInteger(c['ts'])) return refuse('malformed', 'ts must be ms since the epoch');
   if (!(COMMAND_VERBS as readonly string[]).includes(c['verb'] as string)) return refuse('unknown-verb', `no command "${String(c['verb'])}"`);
-  if (!isReplyTopic(c['replyTo'] as string)) return refuse('malformed', 'replyTo must be a topic under tallennin/v1 without wildcards');
+  if (!isReplyTopic(c['replyTo'] as string, ctx)) return refuse('malformed', `replyTo must be a topic under ${replyPrefix(ctx)} without wildcards`);
   const key = ctx.keys.get(c['keyId'] as string);
   if (!key) return refuse('unknown-key', `key ${String(c['keyId'])} is not a command key this box trusts`);
   const cmd = c as unknown as SignedCommand;
@@ -140,7 +140,13 @@ export function verifyCommand(payload: Buffer | string, ctx: VerifyContext): Ver
   return { ok: true, command: cmd };
 }
 
-function isReplyTopic(topic: string): boolean {
-  return topic.startsWith(`${TOPIC_ROOT}/`) && !/[+#\u0000]/.test(topic) && topic.length <= 256;
+// A box answers only under its own `reply/`, the one place besides its topics the broker lets it write.
+function replyPrefix(ctx: { site: string; box: string }): string {
+  return `${TOPIC_ROOT}/${ctx.site}/${ctx.box}/reply/`;
+}
+
+function isReplyTopic(topic: string, ctx: { site: string; box: string }): boolean {
+  const prefix = replyPrefix(ctx);
+  return topic.startsWith(prefix) && topic.length > prefix.length && !/[+#\u0000]/.test(topic) && topic.length <= 256;
 }
 

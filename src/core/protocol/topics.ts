@@ -14,6 +14,9 @@ export interface BoxTopics {
   evt: string;
   audit: string;
   ack: string;
+  /** where the box answers commands: `reply/<anything>` under its own root, so the broker's ACL
+   *  lets it publish nowhere else */
+  replyPrefix: string;
   /** `cmd/<verb>` for one verb, or the subscription to all of them */
   cmd(verb: CommandVerb): string;
   cmdAll: string;
@@ -30,6 +33,7 @@ export function boxTopics(site: string, box: string): BoxTopics {
     evt: `${base}/evt`,
     audit: `${base}/audit`,
     ack: `${base}/ack`,
+    replyPrefix: `${base}/reply/`,
     cmd: (verb) => `${base}/cmd/${verb}`,
     cmdAll: `${base}/cmd/+`,
   };
@@ -43,4 +47,17 @@ export function parseTopic(topic: string): { site: string; box: string; kind: st
   if (!site || !box || !kind || rest.length > 0 || !SEGMENT.test(site) || !SEGMENT.test(box)) return undefined;
   if (kind === 'cmd') return verb ? { site, box, kind, verb } : undefined;
   return verb === undefined ? { site, box, kind } : undefined;
+}
+
+/** Every topic of every box, for the indexer: `$share/<group>/…` when several indexers share the load. */
+export function fleetTopics(shareGroup?: string): { state: string; status: string; evt: string; audit: string; reply: string } {
+  const share = (t: string) => (shareGroup ? `$share/${shareGroup}/${t}` : t);
+  return {
+    // Retained state and status go to every indexer: each keeps the whole fleet's picture.
+    state: `${TOPIC_ROOT}/+/+/$state`,
+    status: `${TOPIC_ROOT}/+/+/status`,
+    evt: share(`${TOPIC_ROOT}/+/+/evt`),
+    audit: share(`${TOPIC_ROOT}/+/+/audit`),
+    reply: `${TOPIC_ROOT}/+/+/reply/#`,
+  };
 }

@@ -12,7 +12,7 @@ const central = generateCommandKeys();
 const stranger = generateCommandKeys();
 const base = {
   verb: 'hold' as const, site: 'lappeenranta', box: 'lpr-1', ts: NOW, nonce: 'n-1',
-  replyTo: 'tallennin/v1/central/replies', correlationId: 'c-1', args: { id: '01a2233b-2b7c-7c19-ad21-d696e9d29e91', reason: 'complaint', caseRef: 'VAL-1', months: 6 },
+  replyTo: 'tallennin/v1/lappeenranta/lpr-1/reply/central', correlationId: 'c-1', args: { id: '01a2233b-2b7c-7c19-ad21-d696e9d29e91', reason: 'complaint', caseRef: 'VAL-1', months: 6 },
 };
 function ctx(over: Partial<VerifyContext> = {}): VerifyContext {
   return { site: 'lappeenranta', box: 'lpr-1', topicVerb: 'hold', keys: new Map([[central.keyId, central.publicKey]]), now: NOW, nonces: new NonceMemory(300_000), ...over };
@@ -24,7 +24,7 @@ t.test('a signed command for this box passes once; the same again is a replay', 
   const signed = signCommand(base, central.privateKey);
   const ok = verifyCommand(json(signed), c);
   t.ok(ok.ok);
-  t.match(verifyCommand(json(signed), c), { ok: false, reason: 'replayed', correlationId: 'c-1', replyTo: 'tallennin/v1/central/replies' });
+  t.match(verifyCommand(json(signed), c), { ok: false, reason: 'replayed', correlationId: 'c-1', replyTo: 'tallennin/v1/lappeenranta/lpr-1/reply/central' });
 });
 
 t.test('every kind of bad command is refused and named', async (t) => {
@@ -40,6 +40,7 @@ t.test('every kind of bad command is refused and named', async (t) => {
     ['nested args', json(signCommand({ ...base, args: { deep: { a: 1 } as never } }, central.privateKey)), 'malformed'],
     ['unknown verb', json(signCommand({ ...base, verb: 'format-disk' as never }, central.privateKey)), 'unknown-verb'],
     ['wildcard reply topic', json(signCommand({ ...base, replyTo: 'tallennin/v1/#' }, central.privateKey)), 'malformed'],
+    ['reply topic of another box', json(signCommand({ ...base, replyTo: 'tallennin/v1/lappeenranta/lpr-2/reply/x' }, central.privateKey)), 'malformed'],
     ['reply topic outside tallennin', json(signCommand({ ...base, replyTo: 'other/topic' }, central.privateKey)), 'malformed'],
     ['signed by a stranger', json(signCommand(base, stranger.privateKey)), 'unknown-key'],
     ['forged: args changed after signing', json({ ...good, args: { ...good.args, months: 12 } }), 'bad-signature'],

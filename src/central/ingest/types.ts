@@ -1,0 +1,7 @@
+import type { CommandVerb } from '../../core/protocol/topics.js';
+import type { Reply } from '../../core/protocol/messages.js';
+
+/** Signs a command with the central command key, sends it to one box and waits for its answer. */
+export interface CommandSender {
+  send(req: { site: string; box: string; verb: CommandVerb; args: Record<string, string | number | boolean>; timeoutMs?: number }): Promise<Reply>;
+}

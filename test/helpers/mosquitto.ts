@@ -1,0 +1,101 @@
+// A real mosquitto broker on a loopback port, started by a test, with persistence in a temp
+// folder so a SIGKILL and a restart behave as a power cut of the broker host does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Broker {
+  port: number;
+  /** mqtt://127.0.0.1:port */
+  url: string;
+  dir: string;
+  /** mosquitto's stderr/stdout so far, for failure messages */
+  output(): string;
+  /** SIGKILL: no clean shutdown, no last persistence write */
+  kill(): Promise<void>;
+  /** starts it again on the same port and persistence folder */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BrokerOptions {
+  /** lines added to the generated mosquitto.conf (listener, ACL, TLS…); default: one plain anonymous loopback listener */
+  conf?: (ctx: { port: number; dir: string }) => string;
+  persistence?: boolean;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function listening(port: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return false;
+}
+
+export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> {
+  const dir = mkdtempSync(join(tmpdir(), 'tallennin-mosq-'));
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  const body =
+    opts.conf?.({ port, dir }) ??
+    `listener ${port} 127.0.0.1\nallow_anonymous true\n`;
+  writeFileSync(
+    conf,
+    // Started as root by the test: mosquitto would drop to the `mosquitto` user, who cannot write here.
+    `user root\nper_listener_settings false\n${opts.persistence === false ? '' : `persistence true\npersistence_location ${dir}/\nautosave_interval 1\n`}` +
+      `log_dest stderr\nlog_type error\nlog_type warning\n${body}`,
+  );
+  let proc: ChildProcess | undefined;
+  let out = '';
+  const start = async () => {
+    const p = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = p;
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    if (!(await listening(port, 10_000))) throw new Error(`mosquitto did not listen on ${port}:\n${out}`);
+  };
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    const p = proc;
+    proc = undefined;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill(signal);
+    });
+  };
+  await start();
+  return {
+    port,
+    url: `mqtt://127.0.0.1:${port}`,
+    dir,
+    output: () => out,
+    kill: () => kill('SIGKILL'),
+    restart: start,
+    stop: async () => {
+      await kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
