@@ -19,6 +19,7 @@ import { RecordingStore } from './store/recording-store.js';
 import { Retention } from './store/retention.js';
 import { MB, PressureMonitor, StoragePressure, type PressureAssessment } from './store/pressure.js';
 import { AuditLog } from '../core/audit/index.js';
+import { TalError } from '../core/errors.js';
 
 const FRAME_MS = 20;
 const SWEEP_INTERVAL_MS = 60_000;
@@ -64,6 +65,11 @@ export class Box extends EventEmitter {
   readonly monitor: PressureMonitor;
   /** calls not recorded because storage was at its floor (R1: each is behind the raised alarm) */
   refusedCalls = 0;
+  /** ms since epoch when each line's last recording ended, for the status (no numbers) */
+  readonly lastCallEnd = new Map<string, number>();
+  /** months new recordings are kept: the config's, or what a `set-retention` command set since */
+  private retentionMonthsNow: number;
+  readonly startedAt: number;
 
   private constructor(
     readonly store: RecordingStore,
@@ -72,6 +78,8 @@ export class Box extends EventEmitter {
   ) {
     super();
     const { config, log } = opts;
+    this.retentionMonthsNow = config.retention.months;
+    this.startedAt = (opts.clock ?? systemClock).now();
     this.retention = new Retention(store, { clock: opts.clock ?? systemClock, audit, log });
     this.pressure = new StoragePressure(opts.clock ?? systemClock, { floorFreeBytes: config.storage.minFreeMb * MB, floorFraction: config.storage.floorPercent / 100 });
     this.monitor = new PressureMonitor({ path: config.storage.path, pressure: this.pressure });
@@ -89,7 +97,7 @@ export class Box extends EventEmitter {
         bitrate: config.opus.bitrate,
         packetsPerChunk: Math.round(config.recorder.chunkMs / FRAME_MS),
       },
-      retentionMonths: config.retention.months,
+      retentionMonths: () => this.retentionMonthsNow,
       newEncoder: () => createOpusEncoder(rate, config.opus.bitrate),
       log,
       onWriteError: (err) => this.writeFailed(err),
@@ -120,7 +128,10 @@ export class Box extends EventEmitter {
             }
             return RecordingWriter.start(writerDeps, lineId, startMs, callInfo);
           },
-          onRecorded: (record: RecordingRecord) => this.emit('recorded', record),
+          onRecorded: (record: RecordingRecord) => {
+            this.lastCallEnd.set(record.line, record.end ?? record.start + record.durationMs);
+            this.emit('recorded', record);
+          },
           onStopped: (recordingId, by) => void this.audit.append({ actor: `stop:${by}`, action: 'stop-recording', target: recordingId, result: 'ok', detail: { line: l.id } }),
           log,
         },
@@ -198,11 +209,39 @@ export class Box extends EventEmitter {
     return { stopped: line.stopRecording(by) };
   }
 
+  get sampleRate(): number {
+    return this.opts.config.capture.rate;
+  }
+
+  get retentionMonths(): number {
+    return this.retentionMonthsNow;
+  }
+
+  /**
+   * Sets how long new recordings are kept (R4: 1–12 months), from a signed `set-retention`
+   * command; kept across restarts until the config file says otherwise. Recordings already
+   * made keep the retention they were made with.
+   */
+  async setRetentionMonths(months: number, by: string): Promise<void> {
+    if (!Number.isInteger(months) || months < 1 || months > 12) {
+      throw new TalError('TAL_HOLD_INVALID', `retention must be a whole number of months from 1 to 12 (R4), not ${months}`);
+    }
+    const from = this.retentionMonthsNow;
+    await this.store.putState('retention-months', { months, configMonths: this.opts.config.retention.months });
+    this.retentionMonthsNow = months;
+    await this.audit.append({ actor: by, action: 'set-retention', result: 'ok', detail: { from, to: months } });
+  }
+
+  /** Lights the LED's test pattern for a while (the status LED of issue 6 listens for 'led-test'). */
+  ledTest(seconds: number): void {
+    this.emit('led-test', seconds);
+  }
+
   /** Opens the store, finalises what a crash left open, and starts capturing. */
   static async start(opts: BoxOptions): Promise<Box> {
     const clock = opts.clock ?? systemClock;
     const { config } = opts;
-    const store = await RecordingStore.open(config.storage.path);
+    const store = await RecordingStore.open(config.storage.path, { clock });
     const audit = await AuditLog.open(store.level, { clock });
     await audit.append({
       actor: 'system', action: 'service-start', result: 'ok',
@@ -223,6 +262,9 @@ export class Box extends EventEmitter {
       await audit.append({ actor: 'system', action: 'recover', target: r.id, result: 'ok', detail: { durationMs: r.durationMs } });
     }
     const box = new Box(store, audit, opts);
+    const set = await store.getState<{ months: number; configMonths: number }>('retention-months');
+    // A command's retention holds until the config file itself is changed.
+    if (set && set.configMonths === config.retention.months) box.retentionMonthsNow = set.months;
     try {
       box.pressure.restore(await store.getState('storage-pressure'));
     } catch {

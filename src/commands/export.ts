@@ -2,8 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { RecordingStore } from '../box/store/recording-store.js';
 import { loadConfig } from '../core/config/index.js';
 import { TalError } from '../core/errors.js';
-import { writeOggOpus } from '../core/ogg/index.js';
-import { unsealRecording } from '../core/recording/unseal.js';
+import { exportOgg } from '../core/recording/export-ogg.js';
 import { parsePrivateKey } from '../core/seal/index.js';
 import { parse, required } from './args.js';
 import { passphrase } from './passphrase.js';
@@ -33,10 +32,8 @@ export async function exportRecording(argv: string[]): Promise<void> {
     const rec = await store.getRecording(id);
     if (!rec) throw new TalError('TAL_RECORDING_NOT_FOUND', `no recording ${id} in ${config.storage.path}`);
     if (rec.state === 'shredding') throw new TalError('TAL_RECORDING_NOT_FOUND', `recording ${id} has expired and is being destroyed`);
-    const packets: Buffer[] = [];
-    const sealed = { id: rec.id, state: rec.state as 'open' | 'closed' | 'truncated', chunks: rec.chunks, wrappedKey: Buffer.from(rec.wrappedKey, 'base64') };
-    for await (const packet of unsealRecording(sealed, store.readChunks(id), key)) packets.push(packet);
-    const ogg = await writeOggOpus(packets, { inputSampleRate: rec.audio.inputSampleRate, frameMs: 20, preSkip: rec.audio.preSkip });
+    const sealed = { id: rec.id, state: rec.state, chunks: rec.chunks, wrappedKey: Buffer.from(rec.wrappedKey, 'base64'), audio: rec.audio };
+    const { ogg, packets } = await exportOgg(sealed, store.readChunks(id), key);
     const tmp = `${out}.partial`;
     try {
       await writeFile(tmp, ogg, { mode: 0o600 });
@@ -46,7 +43,7 @@ export async function exportRecording(argv: string[]): Promise<void> {
       throw err;
     }
     const note = rec.state === 'truncated' ? ' (truncated: the recorder stopped without closing it)' : '';
-    process.stderr.write(`exported ${rec.id}: ${(rec.durationMs / 1000).toFixed(2)} s, ${packets.length} packets → ${out}${note}\n`);
+    process.stderr.write(`exported ${rec.id}: ${(rec.durationMs / 1000).toFixed(2)} s, ${packets} packets → ${out}${note}\n`);
   } finally {
     await store.close();
   }

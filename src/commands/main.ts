@@ -6,6 +6,7 @@ import { record } from './record.js';
 import { recordings } from './recordings.js';
 import { simulate } from './simulate.js';
 import { audit } from './audit.js';
+import { indexer } from './indexer.js';
 import { deleteRecording, hold, release, sweep } from './retention.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
@@ -19,11 +20,13 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   delete: deleteRecording,
   sweep,
   audit,
+  indexer,
   demo,
 };
 
 const usage = `usage: tallennin <command> [options]
   keys init --out DIR                         make the controller's sealing key pair
+  keys command --out DIR                      make the central command key pair (signs fleet commands)
   record --config FILE [--duration SECONDS]   run the recorder
   recordings --config FILE [--json]           list recordings (no personal data)
   export --config FILE --key KEY --id ID --out FILE.opus
@@ -35,6 +38,9 @@ const usage = `usage: tallennin <command> [options]
                                               early deletion (privacy officer)
   sweep --config FILE                         destroy expired recordings now
   audit verify --config FILE                  check the audit chain
+  indexer --config FILE                       run the central indexer (ingest, search API, fleet commands)
+  indexer token --name NAME --role ROLE [--sites A,B]
+                                              make an API token for the indexer config
   simulate --scenario FILE --out DIR [--fifo PATH] [--serial TTY]
                                               make (and play) a simulated trunk for tests and demos
   demo [--dir DIR]                            record a simulated two-line trunk and export a call`;

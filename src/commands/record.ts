@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Box } from '../box/box.js';
+import { loadCommandKeys, startSync } from '../box/sync/start-sync.js';
+import { systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config/index.js';
 import { TalError } from '../core/errors.js';
 import { createLogger } from '../core/log.js';
@@ -31,7 +33,11 @@ export async function record(argv: string[]): Promise<void> {
 
   const configFile = required(args.config, '--config', usage);
   const configSource = { file: configFile, sha256: createHash('sha256').update(await readFile(configFile)).digest('hex') };
+  // Command keys and TLS files are read before anything starts: a bad one stops the recorder at once.
+  const commandKeys = config.mqtt ? await loadCommandKeys(config.mqtt.commandKeys) : undefined;
   const box = await Box.start({ config, sealTo, log, stopAfterSamples, configSource });
+  const sync = config.mqtt && commandKeys ? await startSync(box, config.mqtt, { site: config.box.site, box: config.box.id, clock: systemClock, log, keys: commandKeys }) : undefined;
+  if (!config.mqtt) log.warn('no mqtt section: recording on its own, reporting to no indexer');
   // Alarms raised while the box started (a full disk, say) are already in force.
   for (const alarm of box.alarms.values()) log.error({ alarm }, 'alarm raised');
   box.on('alarm', (alarm) => log.error({ alarm }, 'alarm raised'));
@@ -46,6 +52,7 @@ export async function record(argv: string[]): Promise<void> {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  await sync?.stop();
   await box.stop();
   log.info({ capture: box.capture.stats, refusedCalls: box.refusedCalls }, 'recorder stopped');
   if (fatal) {

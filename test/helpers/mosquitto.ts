@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 export interface Broker {
   port: number;
-  /** mqtt://127.0.0.1:port */
+  /** mqtt://127.0.0.1:port (mqtts://… with the `tls` option) */
   url: string;
   dir: string;
   /** mosquitto's stderr/stdout so far, for failure messages */
@@ -24,6 +24,13 @@ export interface BrokerOptions {
   /** lines added to the generated mosquitto.conf (listener, ACL, TLS…); default: one plain anonymous loopback listener */
   conf?: (ctx: { port: number; dir: string }) => string;
   persistence?: boolean;
+  /** conf() is the whole mosquitto.conf (e.g. one derived from image/mosquitto/mosquitto.conf):
+   *  the helper adds none of its own lines (user, persistence, logging) and `persistence` is
+   *  ignored. The file must itself listen on 127.0.0.1:ctx.port, run as `user root` and log to
+   *  stderr (for output()). */
+  bare?: boolean;
+  /** the listener speaks TLS: `url` is mqtts://… (the helper only waits for the TCP port) */
+  tls?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -37,9 +44,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function listening(port: number, ms: number): Promise<boolean> {
+async function listening(port: number, ms: number, gone: () => boolean = () => false): Promise<boolean> {
   const until = Date.now() + ms;
-  while (Date.now() < until) {
+  while (Date.now() < until && !gone()) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
       s.once('connect', () => {
@@ -63,9 +70,11 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     `listener ${port} 127.0.0.1\nallow_anonymous true\n`;
   writeFileSync(
     conf,
-    // Started as root by the test: mosquitto would drop to the `mosquitto` user, who cannot write here.
-    `user root\nper_listener_settings false\n${opts.persistence === false ? '' : `persistence true\npersistence_location ${dir}/\nautosave_interval 1\n`}` +
-      `log_dest stderr\nlog_type error\nlog_type warning\n${body}`,
+    opts.bare
+      ? body
+      : // Started as root by the test: mosquitto would drop to the `mosquitto` user, who cannot write here.
+        `user root\nper_listener_settings false\n${opts.persistence === false ? '' : `persistence true\npersistence_location ${dir}/\nautosave_interval 1\n`}` +
+          `log_dest stderr\nlog_type error\nlog_type warning\n${body}`,
   );
   let proc: ChildProcess | undefined;
   let out = '';
@@ -74,7 +83,11 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
     proc = p;
     p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     p.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    if (!(await listening(port, 10_000))) throw new Error(`mosquitto did not listen on ${port}:\n${out}`);
+    // A config error makes mosquitto exit at once: say so then (with its message, hence
+    // 'close': stdio drained) rather than after the 10 s wait.
+    let gone = false;
+    p.once('close', () => (gone = true));
+    if (!(await listening(port, 10_000, () => gone))) throw new Error(`mosquitto did not listen on ${port}:\n${out}`);
   };
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
     const p = proc;
@@ -88,7 +101,7 @@ export async function startMosquitto(opts: BrokerOptions = {}): Promise<Broker> 
   await start();
   return {
     port,
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`,
     dir,
     output: () => out,
     kill: () => kill('SIGKILL'),

@@ -13,7 +13,8 @@ export interface WriterDeps {
   /** `packetsPerChunk`: at most this much audio is ever only in memory */
   audio: OpusParams;
   /** retention.months when the call starts (R4) */
-  retentionMonths: number;
+  /** months a recording started now is kept (a command may change it between calls) */
+  retentionMonths: number | (() => number);
   newEncoder(): FrameEncoder;
   log: Logger;
   /** a write failed: the alarm is the caller's to raise */
@@ -42,13 +43,14 @@ export class RecordingWriter {
   private constructor(private readonly deps: WriterDeps, line: string, startMs: number, call: CallInfo) {
     this.contentKey = newContentKey();
     const id = uuidv7(startMs);
+    const retentionMonths = typeof deps.retentionMonths === 'function' ? deps.retentionMonths() : deps.retentionMonths;
     this.record = {
       v: 1, id, line, start: Math.round(startMs), durationMs: 0, state: 'open', chunks: 0,
       audio: deps.audio, keyId: deps.sealTo.keyId,
       wrappedKey: wrapContentKey(this.contentKey, id, deps.sealTo).toString('base64'),
       gapMs: 0,
-      retentionMonths: deps.retentionMonths,
-      expiresAt: effectiveExpiry({ start: Math.round(startMs), retentionMonths: deps.retentionMonths }),
+      retentionMonths,
+      expiresAt: effectiveExpiry({ start: Math.round(startMs), retentionMonths }),
       ...this.callFields(id, call, 0),
     };
     this.encoder = deps.newEncoder();

@@ -3,6 +3,9 @@ import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level';
 import { TalError } from '../../core/errors.js';
 import { chunkIndexOf, chunkKey, chunkRange, expiredRange, expiryKey, idOfExpiryKey, keyspaces } from './keys.js';
 import type { RecordingRecord, Tombstone } from './recording-record.js';
+import { changeEvent, deletedEvent, type ChangeEvent } from '../sync/events.js';
+import { Outbox, type OutboxEvent } from '../sync/outbox.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 
 export interface StoredChunk {
   /** the index the chunk's key claims */
@@ -13,6 +16,8 @@ export interface StoredChunk {
 export interface StoreOptions {
   /** fsync every write, so that a power cut loses at most the chunk being written (default true) */
   sync?: boolean;
+  /** the time events for the indexer are stamped with */
+  clock?: Clock;
 }
 
 type Db = Level<string, unknown>;
@@ -22,7 +27,8 @@ type Op = AbstractBatchOperation<Db, string, unknown>;
 
 /**
  * The box's LevelDB: recordings, their sealed chunks, the expiry index, tombstones, each in
- * its own key range. A record and its expiry index entry are always written in one batch.
+ * its own key range. A record, its expiry index entry and the outbox event that tells the
+ * indexer of the change are always written in one batch.
  */
 export class RecordingStore {
   private readonly recordings: Sublevel<RecordingRecord>;
@@ -36,6 +42,9 @@ export class RecordingStore {
   private constructor(
     private readonly db: Db,
     private readonly sync: boolean,
+    /** events for the indexer, written with the changes they announce */
+    readonly outbox: Outbox,
+    private readonly clock: Clock,
   ) {
     this.recordings = db.sublevel<string, RecordingRecord>(keyspaces.recordings, { valueEncoding: 'json' });
     this.chunks = db.sublevel<string, Buffer>(keyspaces.chunks, { valueEncoding: 'buffer' });
@@ -49,14 +58,22 @@ export class RecordingStore {
     return this.db;
   }
 
-  /** A record write, with its expiry index entry moved along if the expiry changed. */
-  private async recordOps(record: RecordingRecord): Promise<Op[]> {
+  /** A record write, with its expiry index entry moved along if the expiry changed, and its event. */
+  private async recordOps(record: RecordingRecord, events: OutboxEvent[]): Promise<Op[]> {
     const old = await this.recordings.get(record.id);
     const ops: unknown[] = [];
+    const change = changeEvent(old, record);
+    if (change) ops.push(this.stage(change, events));
     if (old && old.expiresAt !== record.expiresAt) ops.push({ type: 'del', sublevel: this.expiry, key: expiryKey(old.expiresAt, old.id) });
     if (!old || old.expiresAt !== record.expiresAt) ops.push({ type: 'put', sublevel: this.expiry, key: expiryKey(record.expiresAt, record.id), value: '' });
     ops.push({ type: 'put', sublevel: this.recordings, key: record.id, value: record });
     return ops as Op[];
+  }
+
+  private stage(change: ChangeEvent, events: OutboxEvent[]): Op {
+    const { op, event } = this.outbox.stage(change.kind, change.body, this.clock.now());
+    events.push(event);
+    return op as Op;
   }
 
   static async open(path: string, options: StoreOptions = {}): Promise<RecordingStore> {
@@ -70,7 +87,7 @@ export class RecordingStore {
       }
       throw new TalError('TAL_STORE_NOT_OPEN', `store ${path} could not be opened: ${(err as Error).message}`, { cause: err });
     }
-    return new RecordingStore(db, options.sync ?? true);
+    return new RecordingStore(db, options.sync ?? true, await Outbox.open(db), options.clock ?? systemClock);
   }
 
   async close(): Promise<void> {
@@ -78,7 +95,7 @@ export class RecordingStore {
   }
 
   /** Every write goes through here: after one failure the store refuses, so nothing is lost silently. */
-  private async write(ops: Op[]): Promise<void> {
+  private async write(ops: Op[], events: OutboxEvent[] = []): Promise<void> {
     if (this.failed) throw new TalError('TAL_STORE_FAILED', `the store refuses writes since an earlier one failed: ${this.failed.message}`, { cause: this.failed });
     try {
       await this.db.batch(ops, { sync: this.sync });
@@ -86,6 +103,7 @@ export class RecordingStore {
       this.failed = err as Error;
       throw new TalError('TAL_STORE_FAILED', `a write to the store failed: ${(err as Error).message}`, { cause: err });
     }
+    this.outbox.committed(events);
   }
 
   /** The write that made the store refuse further writes, if any. */
@@ -94,14 +112,16 @@ export class RecordingStore {
   }
 
   async putRecording(record: RecordingRecord): Promise<void> {
-    await this.write(await this.recordOps(record));
+    const events: OutboxEvent[] = [];
+    await this.write(await this.recordOps(record, events), events);
   }
 
   /** Writes one sealed chunk; with the last, the finished record too, atomically. */
   async putChunk(id: string, index: number, sealed: Buffer, record?: RecordingRecord): Promise<void> {
     const ops: unknown[] = [{ type: 'put', sublevel: this.chunks, key: chunkKey(id, index), value: sealed }];
-    if (record) ops.push(...(await this.recordOps(record)));
-    await this.write(ops as Op[]);
+    const events: OutboxEvent[] = [];
+    if (record) ops.push(...(await this.recordOps(record, events)));
+    await this.write(ops as Op[], events);
   }
 
   /** Chunks stored for a recording, counted by their keys alone. */
@@ -170,12 +190,15 @@ export class RecordingStore {
 
   /** Step 3: the tombstone replaces the record and its index entry, in one batch. */
   async bury(record: RecordingRecord, tombstone: Tombstone): Promise<void> {
+    const events: OutboxEvent[] = [];
     await this.write(
       [
         { type: 'put', sublevel: this.tombstones, key: record.id, value: tombstone },
         { type: 'del', sublevel: this.recordings, key: record.id },
         { type: 'del', sublevel: this.expiry, key: expiryKey(record.expiresAt, record.id) },
+        this.stage(deletedEvent(tombstone), events),
       ] as unknown as Op[],
+      events,
     );
   }
 

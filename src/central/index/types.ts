@@ -64,6 +64,12 @@ export interface IngestResult {
   watermark: number;
   /** seqs missing below the highest one seen: ask the box to resend from here */
   gapFrom?: number;
+  /** counted as ingested (so the box is not stuck resending it) but not applied: the event
+   *  names a call id that belongs to another box, and no box may change another's calls */
+  refused?: 'foreign-id';
+  /** the call is indexed, but opening its numbers failed (`openMeta` threw): it cannot be found
+   *  by number. An alarm for the operator, not a reason to block the box's queue. */
+  numbersUnreadable?: true;
 }
 
 export interface CallIndexApi {

@@ -5,3 +5,6 @@ import type { Reply } from '../../core/protocol/messages.js';
 export interface CommandSender {
   send(req: { site: string; box: string; verb: CommandVerb; args: Record<string, string | number | boolean>; timeoutMs?: number }): Promise<Reply>;
 }
+
+/** The `code` of the Error a CommandSender rejects with when the box did not answer in time. */
+export const COMMAND_TIMEOUT_CODE = 'TAL_COMMAND_TIMEOUT';

@@ -31,5 +31,6 @@ export type {
   StorageConfig,
   SealConfig,
   LogConfig,
+  MqttConfig,
   LogLevel,
 } from './types.js';

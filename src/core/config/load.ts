@@ -11,6 +11,7 @@ import { compareKeys, dropMisspeltMissing, issueToFindings, sortKey } from './fo
 import { describeValue, formatPath, osReason, say, type ConfigProblem, type Finding } from './messages.js';
 import { canReadFile, type CanRead } from './readable.js';
 import { configSchema } from './schema.js';
+import type { z } from 'zod';
 import type { Config } from './types.js';
 
 export interface ParseOptions {
@@ -82,11 +83,23 @@ export function parseConfig(text: string, source: string, baseDir: string, optio
     ...parsed,
     storage: { ...parsed.storage, path: resolve(baseDir, parsed.storage.path) },
     seal: { ...parsed.seal, publicKey },
+    ...(parsed.mqtt
+      ? {
+          mqtt: {
+            ...parsed.mqtt,
+            ...(parsed.mqtt.ca ? { ca: resolve(baseDir, parsed.mqtt.ca) } : {}),
+            ...(parsed.mqtt.cert ? { cert: resolve(baseDir, parsed.mqtt.cert) } : {}),
+            ...(parsed.mqtt.key ? { key: resolve(baseDir, parsed.mqtt.key) } : {}),
+            commandKeys: parsed.mqtt.commandKeys.map((k) => resolve(baseDir, k)),
+          },
+        }
+      : {}),
   };
   return deepFreeze(config);
 }
 
-function parseYaml(text: string, source: string): unknown {
+/** YAML text to data, or TAL_CONFIG_UNREADABLE pointing at the line and column of the fault. */
+export function parseYaml(text: string, source: string): unknown {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   const lines = text.split(/\r?\n/);
@@ -147,10 +160,10 @@ function requiredSections(): string {
 }
 
 /** Problems in field order, each once. */
-function toProblems(findings: readonly Finding[]): ConfigProblem[] {
+export function toProblems(findings: readonly Finding[], schema: z.ZodType = configSchema): ConfigProblem[] {
   const seen = new Set<string>();
   return findings
-    .map((f) => ({ f, key: sortKey(configSchema, f.at) }))
+    .map((f) => ({ f, key: sortKey(schema, f.at) }))
     .sort((a, b) => compareKeys(a.key, b.key))
     .map(({ f }) => ({ path: formatPath(f.at), reason: f.reason }))
     .filter((p) => {

@@ -62,6 +62,7 @@ export const DEFAULTS = Object.freeze({
   opus: Object.freeze({ bitrate: 12000 }),
   storage: Object.freeze({ minFreeMb: 200, floorPercent: 97 }),
   log: Object.freeze({ level: 'info' as LogLevel }),
+  mqtt: Object.freeze({ statusIntervalS: 60, keepaliveS: 30, reconnectMaxS: 60 }),
 });
 
 export const MAX_CHANNELS = 32;
@@ -372,6 +373,50 @@ const log = defaultedSection(
   }),
 );
 
+const BROKER_EXPECTS = 'a broker URL, such as "mqtts://broker.example.fi:8883" (mqtt:// only on loopback)';
+
+function brokerUrl() {
+  return z
+    .string()
+    .check((ctx) => {
+      const v = ctx.value;
+      let url: URL | undefined;
+      try {
+        url = new URL(v);
+      } catch {
+        ctx.issues.push({ code: 'custom', input: v, message: `"${v}" is not a URL; expected ${BROKER_EXPECTS}` });
+        return;
+      }
+      if (!['mqtt:', 'mqtts:'].includes(url.protocol)) ctx.issues.push({ code: 'custom', input: v, message: `"${url.protocol}" is not mqtt: or mqtts:; expected ${BROKER_EXPECTS}` });
+      else if (url.protocol === 'mqtt:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        // Call metadata leaves the box only encrypted in transit: plain MQTT is for a broker on the box itself.
+        ctx.issues.push({ code: 'custom', input: v, message: `plain mqtt:// to ${url.hostname} would send call events unencrypted; use mqtts:// with a client certificate (plain is allowed on loopback only)` });
+      }
+    })
+    .meta({ expects: BROKER_EXPECTS });
+}
+
+const pemPath = (what: string) => text(`the path of ${what}`);
+
+/** Optional: a box without it records on its own and syncs nothing. */
+const mqtt = z
+  .strictObject({
+    url: brokerUrl(),
+    ca: pemPath('the CA certificate that signed the broker\'s certificate (PEM)').optional(),
+    cert: pemPath('this box\'s client certificate (PEM)').optional(),
+    key: pemPath('this box\'s client certificate key (PEM)').optional(),
+    commandKeys: z
+      .array(pemPath('a central command public key (PEM)'))
+      .check((ctx) => {
+        if (ctx.value.length === 0) ctx.issues.push({ code: 'custom', input: ctx.value, message: say.emptyList('command key') });
+      })
+      .meta({ expects: 'a list of paths of the central command public keys (PEM)' }),
+    statusIntervalS: int({ min: 5, max: 3600, unit: 's' }).default(DEFAULTS.mqtt.statusIntervalS),
+    keepaliveS: int({ min: 5, max: 120, unit: 's' }).default(DEFAULTS.mqtt.keepaliveS),
+    reconnectMaxS: int({ min: 1, max: 600, unit: 's' }).default(DEFAULTS.mqtt.reconnectMaxS),
+  })
+  .optional();
+
 export const configSchema = z.strictObject({
   box,
   capture,
@@ -386,7 +431,11 @@ export const configSchema = z.strictObject({
   storage,
   seal,
   log,
+  mqtt,
 });
 
 /** What the schema yields: every default filled in, paths still as written. */
 export type ConfigData = z.output<typeof configSchema>;
+
+/** Field builders for the indexer's config (src/central/config.ts), so both files word problems alike. */
+export const fields = { int, text, name, logLevel, word, brokerUrl, pemPath, defaultedSection };

@@ -126,6 +126,22 @@ export interface LogConfig {
   readonly level: LogLevel;
 }
 
+/** The link to the central broker (issue 5); absent: the box syncs nothing. */
+export interface MqttConfig {
+  /** mqtts://host:port; mqtt:// only on loopback */
+  readonly url: string;
+  /** absolute paths of PEM files for TLS with a client certificate */
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  /** absolute paths of the central command public keys (Ed25519, PEM) the box obeys */
+  readonly commandKeys: readonly string[];
+  readonly statusIntervalS: number;
+  readonly keepaliveS: number;
+  /** longest wait between reconnection attempts */
+  readonly reconnectMaxS: number;
+}
+
 export interface Config {
   readonly box: BoxIdentity;
   readonly capture: CaptureConfig;
@@ -141,6 +157,7 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly seal: SealConfig;
   readonly log: LogConfig;
+  readonly mqtt?: MqttConfig;
 }
 
 // The interfaces above are written out for readers; these lines keep them in step with the

@@ -8,6 +8,7 @@ export {
   generateControllerKeys,
   parsePublicKey,
   parsePrivateKey,
+  blindIndexKey,
 } from './keys.js';
 export { WRAP_VERSION, WRAPPED_KEY_BYTES, wrapContentKey, unwrapContentKey } from './envelope.js';
 export { CHUNK_VERSION, newContentKey, sealChunk, openChunk, sealMetadata, openMetadata } from './chunk.js';

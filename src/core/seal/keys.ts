@@ -1,6 +1,6 @@
 // The controller's X25519 key pair: the box is given only the public half; the private half
 // stays with the indexer, encrypted under a passphrase.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
 import { TalError } from '../errors.js';
 import { encryptPkcs8 } from './pkcs8.js';
 
@@ -132,4 +132,15 @@ function checkKind(key: KeyObject, source: string): void {
 
 function requireX25519(k: KeyObject): void {
   if (k.asymmetricKeyType !== 'x25519') throw new TypeError(`expected an X25519 key, got ${k.asymmetricKeyType ?? k.type}`);
+}
+
+/**
+ * The key of the indexer's blind number index, derived from the controller's private key
+ * (HKDF-SHA-256, its own label): one secret fewer to keep, and the index is as unreadable as
+ * the recordings to anyone without that key. A new controller key means rebuilding the index.
+ */
+export function blindIndexKey(k: PrivateSealingKey): Buffer {
+  const der = k.key.export({ format: 'der', type: 'pkcs8' });
+  const raw = der.subarray(der.length - 32);
+  return Buffer.from(hkdfSync('sha256', raw, Buffer.alloc(0), Buffer.from('tallennin blind number index v1'), 32));
 }

@@ -1,0 +1,100 @@
+// The indexer's config file (docs/indexer.md explains every field). Problems are found and
+// worded by the same machinery as the box's config: every one at once, each naming its field.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../core/config/index.js';
+import { dropMisspeltMissing, issueToFindings } from '../core/config/format-errors.js';
+import { parseYaml, toProblems } from '../core/config/load.js';
+import { osReason } from '../core/config/messages.js';
+import { fields, type LogLevel } from '../core/config/schema.js';
+import { TalError } from '../core/errors.js';
+
+const { int, text, name, logLevel, word, brokerUrl, pemPath, defaultedSection } = fields;
+
+export const INDEXER_DEFAULTS = Object.freeze({
+  mqtt: Object.freeze({ protocolVersion: 4 as const }),
+  fleet: Object.freeze({ lostAfterS: 300, expiryGraceHours: 24, commandTimeoutS: 10 }),
+  api: Object.freeze({ host: '127.0.0.1', port: 8480 }),
+  numbers: Object.freeze({ countryCode: '358' }),
+  log: Object.freeze({ level: 'info' as LogLevel }),
+});
+
+export const API_ROLES = ['supervisor', 'privacy-officer', 'admin'] as const;
+
+const token = z.strictObject({
+  name: name('it names the token\'s holder in the audit log'),
+  role: word(API_ROLES, 'a role'),
+  sites: z.array(name('a site id')).optional(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the token in 64 hex digits, as `tallennin indexer token` prints it').meta({ expects: '64 hex digits' }),
+});
+
+export const indexerSchema = z.strictObject({
+  indexer: z.strictObject({ id: name('it names the indexer\'s MQTT session and reply topic') }),
+  mqtt: z.strictObject({
+    url: brokerUrl(),
+    ca: pemPath('the CA certificate that signed the broker\'s certificate (PEM)').optional(),
+    cert: pemPath('the indexer\'s client certificate (PEM)').optional(),
+    key: pemPath('the indexer\'s client certificate key (PEM)').optional(),
+    shareGroup: name('it names the shared subscription of several indexers').optional(),
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).meta({ expects: '4 (MQTT 3.1.1) or 5' }).default(INDEXER_DEFAULTS.mqtt.protocolVersion),
+  }),
+  storage: z.strictObject({ path: text('the path of the index directory') }),
+  keys: z.strictObject({
+    controller: pemPath('the controller\'s private sealing key (encrypted PEM)'),
+    command: pemPath('the central command key (encrypted Ed25519 PEM)'),
+  }),
+  fleet: defaultedSection(
+    z.strictObject({
+      lostAfterS: int({ min: 30, max: 86_400, unit: 's' }).default(INDEXER_DEFAULTS.fleet.lostAfterS),
+      expiryGraceHours: int({ min: 1, max: 720, unit: 'hours' }).default(INDEXER_DEFAULTS.fleet.expiryGraceHours),
+      commandTimeoutS: int({ min: 1, max: 300, unit: 's' }).default(INDEXER_DEFAULTS.fleet.commandTimeoutS),
+    }),
+  ),
+  api: defaultedSection(
+    z.strictObject({
+      host: text('an address to listen on, such as "127.0.0.1"').default(INDEXER_DEFAULTS.api.host),
+      port: int({ min: 0, max: 65_535 }).default(INDEXER_DEFAULTS.api.port),
+      tokens: z.array(token).default(() => []),
+    }),
+  ),
+  numbers: defaultedSection(
+    z.strictObject({
+      countryCode: z.string().regex(/^[1-9][0-9]{0,2}$/, 'a country calling code without +, such as "358"').meta({ expects: 'a country code such as "358"' }).default(INDEXER_DEFAULTS.numbers.countryCode),
+    }),
+  ),
+  log: defaultedSection(z.strictObject({ level: logLevel().default(INDEXER_DEFAULTS.log.level) })),
+});
+
+export type IndexerConfig = z.output<typeof indexerSchema>;
+
+/** Reads and validates the indexer's config; relative paths resolve against the file's folder. */
+export async function loadIndexerConfig(file: string): Promise<IndexerConfig> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new TalError('TAL_CONFIG_UNREADABLE', `config ${file}: cannot read the file: ${osReason(err)}`, { cause: err });
+  }
+  return parseIndexerConfig(raw, file, dirname(resolve(file)));
+}
+
+export function parseIndexerConfig(raw: string, source: string, baseDir: string): IndexerConfig {
+  const data = parseYaml(raw, source);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(source, [{ path: '', reason: 'the file must hold the sections indexer, mqtt, storage and keys (key: value)' }]);
+  }
+  const r = indexerSchema.safeParse(data);
+  if (!r.success) {
+    const findings = dropMisspeltMissing(r.error.issues.flatMap((i) => issueToFindings(indexerSchema, data, i)));
+    throw new ConfigError(source, toProblems(findings, indexerSchema));
+  }
+  const c = r.data;
+  const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(baseDir, p));
+  return {
+    ...c,
+    mqtt: { ...c.mqtt, ca: abs(c.mqtt.ca), cert: abs(c.mqtt.cert), key: abs(c.mqtt.key) },
+    storage: { path: resolve(baseDir, c.storage.path) },
+    keys: { controller: abs(c.keys.controller)!, command: abs(c.keys.command)! },
+  };
+}

@@ -1,0 +1,161 @@
+import { readFile } from 'node:fs/promises';
+import type { KeyObject } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { AuditLog } from '../core/audit/index.js';
+import type { Clock } from '../core/clock.js';
+import { TalError } from '../core/errors.js';
+import { fleetTopics, parseTopic } from '../core/protocol/topics.js';
+import { exportOgg } from '../core/recording/export-ogg.js';
+import { blindIndexKey, type PrivateSealingKey } from '../core/seal/index.js';
+import { buildApi } from './api/server.js';
+import type { Alarm } from './api/types.js';
+import type { IndexerConfig } from './config.js';
+import { Fleet } from './fleet/fleet.js';
+import { CallIndex } from './index/call-index.js';
+import { connectBroker } from './ingest/broker.js';
+import { CentralCommands } from './ingest/commands.js';
+import { Ingest } from './ingest/ingest.js';
+import { openCallNumbers } from './numbers.js';
+
+export interface IndexerOptions {
+  config: IndexerConfig;
+  sealingKey: PrivateSealingKey;
+  commandKey: KeyObject;
+  clock: Clock;
+  log: Logger;
+  /** false: no HTTP listener (tests that drive the API with inject) */
+  listen?: boolean;
+}
+
+const EXPIRY_CHECK_MS = 60_000;
+
+async function readPem(file: string | undefined, field: string): Promise<Buffer | undefined> {
+  if (!file) return undefined;
+  try {
+    return await readFile(file);
+  } catch (err) {
+    throw new TalError('TAL_CONFIG_UNREADABLE', `${field}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * The central indexer: box events into the call index, the fleet's state, missed expiries as
+ * alarms, signed commands out, and the HTTP API on top. It holds the controller's private key
+ * (to open numbers for the blind index and recordings for playback) and the command key.
+ */
+export class Indexer {
+  private expiryTimer: ReturnType<typeof setInterval> | undefined;
+  private overdue: Alarm[] = [];
+
+  private constructor(
+    readonly index: CallIndex,
+    readonly fleet: Fleet,
+    readonly audit: AuditLog,
+    readonly ingest: Ingest,
+    readonly commands: CentralCommands,
+    readonly api: FastifyInstance,
+    readonly client: MqttClient,
+    private readonly o: IndexerOptions,
+  ) {}
+
+  static async start(o: IndexerOptions): Promise<Indexer> {
+    const { config, clock, log } = o;
+    const index = await CallIndex.open(config.storage.path, {
+      blindKey: blindIndexKey(o.sealingKey),
+      openMeta: (call) => openCallNumbers(call, o.sealingKey),
+      clock,
+      countryCode: config.numbers.countryCode,
+    });
+    const audit = await AuditLog.open(index.db, { clock });
+    const fleet = await Fleet.open(index.db, { lostAfterMs: config.fleet.lostAfterS * 1000 });
+    const tls = config.mqtt.ca || config.mqtt.cert || config.mqtt.key
+      ? { ca: await readPem(config.mqtt.ca, 'mqtt.ca'), cert: await readPem(config.mqtt.cert, 'mqtt.cert'), key: await readPem(config.mqtt.key, 'mqtt.key') }
+      : undefined;
+    let client: MqttClient | undefined;
+    const publish = async (topic: string, payload: string, opts: { retain?: boolean } = {}) => {
+      await client!.publishAsync(topic, payload, { qos: 1, retain: opts.retain ?? false });
+    };
+    const commands = new CentralCommands({ privateKey: o.commandKey, indexerId: config.indexer.id, clock, log, publish, timeoutMs: config.fleet.commandTimeoutS * 1000 });
+    const ingest = new Ingest({
+      index, fleet, clock, log, publish,
+      resync: async (site, box, from) => {
+        const reply = await commands.send({ site, box, verb: 'resync', args: { from } });
+        if (!reply.ok) log.warn({ site, box, reason: reply.reason }, 'the box refused a resync');
+      },
+    });
+    const topics = fleetTopics(config.mqtt.shareGroup);
+    client = connectBroker(
+      { url: config.mqtt.url, clientId: `indexer-${config.indexer.id}`, protocolVersion: config.mqtt.protocolVersion, log, ...(tls ? { tls: stripUndefined(tls) } : {}) },
+      [topics.state, topics.status, topics.evt, topics.audit, topics.reply],
+      (topic, payload) => {
+        if (parseTopic(topic)?.kind === 'reply') commands.onReply(payload);
+        else ingest.onMessage(topic, payload);
+      },
+    );
+    let indexer: Indexer | undefined;
+    const api = buildApi({
+      index, fleet, commands, audit, clock, log,
+      tokens: config.api.tokens.map((t) => ({ ...t, ...(t.sites ? { sites: [...t.sites] } : {}) })),
+      alarms: () => indexer?.alarms() ?? [],
+      openNumbers: (call) => openCallNumbers(call, o.sealingKey),
+      commandTimeoutMs: config.fleet.commandTimeoutS * 1000,
+    });
+    indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, o);
+    await audit.append({ actor: 'system', action: 'service-start', result: 'ok', detail: { indexer: config.indexer.id, keyId: o.sealingKey.keyId } });
+    if (o.listen !== false) {
+      await api.listen({ host: config.api.host, port: config.api.port });
+      log.info({ host: config.api.host, port: config.api.port }, 'indexer API listening');
+    }
+    await indexer.checkExpiries();
+    indexer.expiryTimer = setInterval(() => void indexer!.checkExpiries(), EXPIRY_CHECK_MS);
+    return indexer;
+  }
+
+  /** Calls whose expiry passed a grace period ago with no `deleted` from their box (R4). */
+  async checkExpiries(): Promise<void> {
+    const { config, clock, log } = this.o;
+    try {
+      const overdue = await this.index.overdue(clock.now(), config.fleet.expiryGraceHours * 3_600_000);
+      const before = new Set(this.overdue.map((a) => a.target));
+      this.overdue = overdue.map((c) => ({
+        kind: 'missed-expiry', site: c.site, box: c.box, target: c.id, since: c.expiresAt,
+        message: `recording ${c.id} should have been destroyed at ${new Date(c.expiresAt).toISOString()}; the box has not reported it: check the box's clock and sweeper`,
+      }));
+      for (const a of this.overdue) if (!before.has(a.target)) log.error({ site: a.site, box: a.box, recording: a.target }, 'a box missed an expiry');
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'expiry check failed');
+    }
+  }
+
+  /** Every alarm in force: missed expiries, and boxes lost or in alert. */
+  alarms(): Alarm[] {
+    const now = this.o.clock.now();
+    const fleet = this.fleet.list(now).flatMap((b): Alarm[] => {
+      if (b.state === 'lost') return [{ kind: 'box-lost', site: b.site, box: b.box, since: b.lastSeen, message: 'the box is silent: check its network and power' }];
+      return (b.status?.alarms ?? []).map((a) => ({ kind: a.kind, site: b.site, box: b.box, since: a.since, message: a.message }));
+    });
+    return [...fleet, ...this.overdue];
+  }
+
+  /** A recording's audio, fetched sealed from its box and unsealed here: the same Ogg Opus bytes as the box's own export. */
+  async exportRecording(site: string, box: string, id: string): Promise<Buffer> {
+    const fetched = await this.commands.fetch(site, box, id);
+    const { ogg } = await exportOgg({ ...fetched.record, id }, fetched.chunks, this.o.sealingKey);
+    return ogg;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.expiryTimer);
+    await this.api.close();
+    await this.ingest.stop().catch(() => {});
+    await this.client.endAsync();
+    await this.audit.idle().catch(() => {});
+    await this.index.close();
+  }
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
+}

@@ -1,0 +1,185 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.js';
+import type { AuditHead } from '../../core/audit/entry.js';
+import type { StatusPayload } from '../../core/protocol/messages.js';
+import { parseEventMessage, parseStatePayload } from '../../core/protocol/parse.js';
+import { boxTopics, parseTopic } from '../../core/protocol/topics.js';
+import type { Fleet } from '../fleet/fleet.js';
+import type { IngestItem } from '../index/call-index.js';
+import type { CallIndexApi, IngestResult } from '../index/types.js';
+
+/** The index as ingest uses it: events go in batches, one fsync for all that arrived meanwhile. */
+export type IngestIndex = CallIndexApi & { ingestMany(items: readonly IngestItem[]): Promise<IngestResult[]> };
+
+const MAX_BATCH = 500;
+
+export interface IngestOptions {
+  index: IngestIndex;
+  fleet: Fleet;
+  clock: Clock;
+  log: Logger;
+  /** QoS 1 publish through the indexer's session */
+  publish(topic: string, payload: string, opts?: { retain?: boolean }): Promise<void>;
+  /** asks a box to publish its outbox again from `from` (a signed `resync` command) */
+  resync(site: string, box: string, from: number): Promise<void>;
+  /** an ack waits this long for more events to cover (default 50 ms) */
+  ackDelayMs?: number;
+  /** a gap is asked about at most this often per box (default 10 s) */
+  resyncEveryMs?: number;
+}
+
+export interface IngestStats {
+  ingested: number;
+  duplicates: number;
+  rejected: number;
+  resyncs: number;
+}
+
+/**
+ * Box messages into the index and the fleet view. Events are applied one at a time in arrival
+ * order (the index is idempotent by box and seq), and acknowledged by a retained `ack` carrying
+ * the box's watermark, so a box whose connection dropped learns on return what it may let go.
+ */
+export class Ingest {
+  readonly stats: IngestStats = { ingested: 0, duplicates: 0, rejected: 0, resyncs: 0 };
+  /** the last audit chain head each box published: what its audit log must still verify against */
+  readonly auditHeads = new Map<string, AuditHead & { ts: number }>();
+  private pending: IngestItem[] = [];
+  private draining: Promise<void> | undefined;
+  private readonly acks = new Map<string, { site: string; box: string; seq: number }>();
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly lastResync = new Map<string, { from: number; at: number }>();
+
+  constructor(private readonly o: IngestOptions) {}
+
+  /** Every message from the broker comes here; a bad one is logged by its topic kind and dropped. */
+  onMessage(topic: string, payload: Buffer): void {
+    const t = parseTopic(topic);
+    if (!t) return;
+    const now = this.o.clock.now();
+    switch (t.kind) {
+      case 'evt': {
+        const r = parseEventMessage(payload);
+        if (!r.ok) return this.reject(t, r.error);
+        this.pending.push({ site: t.site, box: t.box, event: r.value });
+        this.draining ??= this.drain();
+        return;
+      }
+      case '$state': {
+        const r = parseStatePayload(payload);
+        if (!r.ok) return this.reject(t, r.error);
+        this.fleetWrite(this.o.fleet.onState(t.site, t.box, r.value, now));
+        return;
+      }
+      case 'status': {
+        let status: StatusPayload;
+        try {
+          status = JSON.parse(payload.toString('utf8')) as StatusPayload;
+          if (typeof status !== 'object' || status === null || typeof status.ts !== 'number') throw new Error('no ts');
+        } catch (err) {
+          return this.reject(t, `status: ${(err as Error).message}`);
+        }
+        this.fleetWrite(this.o.fleet.onStatus(t.site, t.box, status, now));
+        return;
+      }
+      case 'audit': {
+        try {
+          const { head, ts } = JSON.parse(payload.toString('utf8')) as { head: AuditHead; ts: number };
+          if (!Number.isSafeInteger(head?.seq) || !/^[0-9a-f]{64}$/.test(head?.hash ?? '')) throw new Error('head must be { seq, hash }');
+          this.auditHeads.set(`${t.site}/${t.box}`, { seq: head.seq, hash: head.hash, ts: Number(ts) || now });
+        } catch (err) {
+          this.reject(t, `audit: ${(err as Error).message}`);
+        }
+        return;
+      }
+      default:
+        return; // replies and our own cmd/ack come back on shared wildcards: not ours to ingest
+    }
+  }
+
+  /** Resolves once every event received so far is in the index. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private fleetWrite(p: Promise<void>): void {
+    p.catch((err: Error) => this.o.log.error({ err: err.message }, 'fleet view not saved'));
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        try {
+          await this.events(batch);
+        } catch (err) {
+          // Not acknowledged, so not lost: the box sends these again.
+          this.o.log.error({ err: (err as Error).message, events: batch.length }, 'ingest failed; the boxes will send the events again');
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private reject(t: { site: string; box: string; kind: string }, error: string): void {
+    this.stats.rejected++;
+    this.o.log.warn({ site: t.site, box: t.box, kind: t.kind, error: error.slice(0, 300) }, 'message refused');
+  }
+
+  private async events(batch: IngestItem[]): Promise<void> {
+    const results = await this.o.index.ingestMany(batch);
+    const now = this.o.clock.now();
+    const last = new Map<string, { site: string; box: string; result: IngestResult }>();
+    results.forEach((result, i) => {
+      const { site, box } = batch[i]!;
+      if (result.duplicate) this.stats.duplicates++;
+      else this.stats.ingested++;
+      last.set(`${site}/${box}`, { site, box, result });
+    });
+    for (const { site, box, result } of last.values()) {
+      this.fleetWrite(this.o.fleet.seen(site, box, now));
+      this.fleetWrite(this.o.fleet.setWatermark(site, box, result.watermark));
+      this.scheduleAck(site, box, result.watermark);
+      if (result.gapFrom !== undefined) this.askResync(site, box, result.gapFrom);
+    }
+  }
+
+  private scheduleAck(site: string, box: string, seq: number): void {
+    if (seq < 1) return;
+    this.acks.set(`${site}/${box}`, { site, box, seq });
+    this.ackTimer ??= setTimeout(() => void this.flushAcks(), this.o.ackDelayMs ?? 50);
+  }
+
+  private async flushAcks(): Promise<void> {
+    this.ackTimer = undefined;
+    const acks = [...this.acks.values()];
+    this.acks.clear();
+    await Promise.all(
+      acks.map((a) =>
+        // Retained: a box that reconnects learns at once how far the index has got.
+        this.o.publish(boxTopics(a.site, a.box).ack, JSON.stringify({ seq: a.seq }), { retain: true }).catch((err: Error) => {
+          this.o.log.warn({ site: a.site, box: a.box, err: err.message }, 'ack not sent; the next one covers it');
+        }),
+      ),
+    );
+  }
+
+  private askResync(site: string, box: string, from: number): void {
+    const key = `${site}/${box}`;
+    const now = this.o.clock.now();
+    const last = this.lastResync.get(key);
+    if (last && last.from === from && now - last.at < (this.o.resyncEveryMs ?? 10_000)) return;
+    this.lastResync.set(key, { from, at: now });
+    this.stats.resyncs++;
+    this.o.log.info({ site, box, from }, 'gap in a box\'s events; asking it to send again');
+    // Not awaited: waiting for the box's answer would hold up every other box's events.
+    void this.o.resync(site, box, from).catch((err: Error) => this.o.log.warn({ site, box, err: err.message }, 'resync not answered'));
+  }
+
+  async stop(): Promise<void> {
+    await this.idle();
+    clearTimeout(this.ackTimer);
+    await this.flushAcks();
+  }
+}

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { systemClock } from '../core/clock.js';
+import { TalError } from '../core/errors.js';
+import { createLogger } from '../core/log.js';
+import { parseCommandPrivateKey } from '../core/protocol/command-keys.js';
+import { parsePrivateKey } from '../core/seal/index.js';
+import { newApiToken } from '../central/api/tokens.js';
+import { API_ROLES, loadIndexerConfig } from '../central/config.js';
+import { Indexer } from '../central/indexer.js';
+import { parse, required } from './args.js';
+import { passphrase } from './passphrase.js';
+
+const usage = `tallennin indexer --config FILE
+       tallennin indexer token --name NAME --role ${API_ROLES.join('|')} [--sites SITE,SITE]`;
+
+async function readKey(file: string, field: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new TalError('TAL_KEY_INVALID', `${field} (${file}): ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** `indexer`: the central service; `indexer token`: a new API token, printed once, and the line for the config. */
+export async function indexer(argv: string[]): Promise<void> {
+  if (argv[0] === 'token') return token(argv.slice(1));
+  const args = parse(argv, { config: { type: 'string' } }, usage);
+  const config = await loadIndexerConfig(required(args.config, '--config', usage));
+  const log = createLogger(config.log.level);
+  const pass = await passphrase('passphrase of the controller key: ');
+  const sealingKey = parsePrivateKey(await readKey(config.keys.controller, 'keys.controller'), pass, `keys.controller (${config.keys.controller})`);
+  // The command key may have a passphrase of its own.
+  const commandPass = process.env['TALLENNIN_COMMAND_KEY_PASSPHRASE'] || pass;
+  const { key: commandKey, keyId } = parseCommandPrivateKey(await readKey(config.keys.command, 'keys.command'), commandPass, `keys.command (${config.keys.command})`);
+  log.info({ indexer: config.indexer.id, sealingKeyId: sealingKey.keyId, commandKeyId: keyId }, 'indexer starting');
+  const running = await Indexer.start({ config, sealingKey, commandKey, clock: systemClock, log });
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await running.stop();
+  log.info(running.ingest.stats, 'indexer stopped');
+}
+
+function token(argv: string[]): void {
+  const args = parse(argv, { name: { type: 'string' }, role: { type: 'string' }, sites: { type: 'string' } }, usage);
+  const name = required(args.name, '--name', usage);
+  const role = required(args.role, '--role', usage);
+  if (!(API_ROLES as readonly string[]).includes(role)) throw new TalError('TAL_USAGE', `--role must be one of ${API_ROLES.join(', ')}, not "${role}"\nusage: ${usage}`);
+  const sites = args.sites?.split(',').map((s) => s.trim()).filter(Boolean);
+  const { token: secret, sha256 } = newApiToken();
+  process.stdout.write(
+    `token (shown once; give it to ${name} only): ${secret}\n` +
+      `add to api.tokens in the indexer config:\n` +
+      `  - { name: ${name}, role: ${role}${sites ? `, sites: [${sites.join(', ')}]` : ''}, sha256: ${sha256} }\n`,
+  );
+}
