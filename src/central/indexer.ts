@@ -89,9 +89,9 @@ export class Indexer {
     client = connectBroker(
       { url: config.mqtt.url, clientId: `indexer-${config.indexer.id}`, protocolVersion: config.mqtt.protocolVersion, log, ...(tls ? { tls: stripUndefined(tls) } : {}) },
       [topics.state, topics.status, topics.evt, topics.audit, topics.reply],
-      (topic, payload) => {
+      (topic, payload, retained) => {
         if (parseTopic(topic)?.kind === 'reply') commands.onReply(payload);
-        else ingest.onMessage(topic, payload);
+        else ingest.onMessage(topic, payload, retained);
       },
     );
     let indexer: Indexer | undefined;

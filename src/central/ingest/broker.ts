@@ -14,7 +14,7 @@ export interface BrokerOptions {
  * the indexer restarts; reconnects on its own every 2 s. The subscriptions are made again on
  * every connect (a broker that lost its state has lost them too).
  */
-export function connectBroker(o: BrokerOptions, subscriptions: string[], onMessage: (topic: string, payload: Buffer) => void): MqttClient {
+export function connectBroker(o: BrokerOptions, subscriptions: string[], onMessage: (topic: string, payload: Buffer, retained: boolean) => void): MqttClient {
   const options: IClientOptions = {
     clientId: o.clientId,
     protocolVersion: o.protocolVersion ?? 4,
@@ -33,6 +33,6 @@ export function connectBroker(o: BrokerOptions, subscriptions: string[], onMessa
   });
   client.on('error', (err) => o.log.warn({ err: err.message }, 'MQTT connection error'));
   client.on('offline', () => o.log.warn('MQTT broker unreachable; boxes keep their events until acknowledged'));
-  client.on('message', onMessage);
+  client.on('message', (topic, payload, packet) => onMessage(topic, payload, packet.retain));
   return client;
 }

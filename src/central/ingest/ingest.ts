@@ -52,8 +52,11 @@ export class Ingest {
 
   constructor(private readonly o: IngestOptions) {}
 
-  /** Every message from the broker comes here; a bad one is logged by its topic kind and dropped. */
-  onMessage(topic: string, payload: Buffer): void {
+  /**
+   * Every message from the broker comes here; a bad one is logged by its topic kind and dropped.
+   * `retained` marks what the broker kept from before this indexer subscribed.
+   */
+  onMessage(topic: string, payload: Buffer, retained = false): void {
     const t = parseTopic(topic);
     if (!t) return;
     const now = this.o.clock.now();
@@ -69,6 +72,9 @@ export class Ingest {
         const r = parseStatePayload(payload);
         if (!r.ok) return this.reject(t, r.error);
         this.fleetWrite(this.o.fleet.onState(t.site, t.box, r.value, now));
+        // A box that was already up when this indexer subscribed published its backlog to no one:
+        // ask for what follows the watermark.
+        if (retained && r.value.state !== 'lost') void this.resyncAfterWatermark(t.site, t.box);
         return;
       }
       case 'status': {
@@ -163,6 +169,10 @@ export class Ingest {
         }),
       ),
     );
+  }
+
+  private async resyncAfterWatermark(site: string, box: string): Promise<void> {
+    this.askResync(site, box, (await this.o.index.watermark(site, box)) + 1);
   }
 
   private askResync(site: string, box: string, from: number): void {

@@ -44,7 +44,10 @@ export function parseTopic(topic: string): { site: string; box: string; kind: st
   const parts = topic.split('/');
   if (parts.length < 5 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT) return undefined;
   const [, , site, box, kind, verb, ...rest] = parts;
-  if (!site || !box || !kind || rest.length > 0 || !SEGMENT.test(site) || !SEGMENT.test(box)) return undefined;
+  if (!site || !box || !kind || !SEGMENT.test(site) || !SEGMENT.test(box)) return undefined;
+  // A reply topic is the box's `reply/` and whatever the asker named below it.
+  if (kind === 'reply') return verb ? { site, box, kind } : undefined;
+  if (rest.length > 0) return undefined;
   if (kind === 'cmd') return verb ? { site, box, kind, verb } : undefined;
   return verb === undefined ? { site, box, kind } : undefined;
 }
