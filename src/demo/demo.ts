@@ -17,6 +17,7 @@ import { RecordingStore } from '../box/store/recording-store.js';
 import { unsealMetadata } from '../core/recording/unseal.js';
 import { parsePrivateKey } from '../core/seal/index.js';
 import { callTable, hhmmss, indent, seconds } from './report.js';
+import { showIndex, spawnLogged, startCentral, type Central } from './central.js';
 import { lineId, matchCalls, SCENARIO, SECONDS, type Listed } from './scenario.js';
 
 const usage = 'tallennin demo [--dir DIR]   (default DIR: ./demo-output)';
@@ -45,6 +46,7 @@ interface Running {
   feeder?: FifoFeeder;
   fifo?: string;
   child?: ChildProcess;
+  central?: Central;
 }
 
 export async function demo(argv: string[]): Promise<void> {
@@ -63,6 +65,15 @@ export async function demo(argv: string[]): Promise<void> {
     say(`2. Controller key pair made with \`tallennin keys init\`: ${made.stdout.match(/key id (\w+)/)?.[1] ?? ''}`);
     say(`   The private key is encrypted under the passphrase "${PASSPHRASE}".`);
     say('   That passphrase is for this demo only: never use it for a real key.');
+    doing = 'making the command key pair (tallennin keys command)';
+    await cli(['keys', 'command', '--out', keys], 'tallennin keys command');
+    say('   And the central command key pair (`tallennin keys command`): the box obeys only what it signs.');
+
+    doing = 'starting the MQTT broker and the indexer (tallennin indexer)';
+    const central = await startCentral(dir, cli, spawnLogged(CLI, { ...process.env, TALLENNIN_KEY_PASSPHRASE: PASSPHRASE }));
+    running.central = central;
+    say(`   An MQTT broker (aedes, embedded in this demo) listens on ${central.brokerUrl}, and the central`);
+    say(`   indexer (\`tallennin indexer --config ${show(join(dir, 'indexer.yaml'))}\`) serves its API on ${central.apiUrl}.`);
 
     doing = 'making the trunk audio';
     const trunk = makeTrunk(SCENARIO);
@@ -75,7 +86,7 @@ export async function demo(argv: string[]): Promise<void> {
     running.fifo = fifo;
     const alsa = alsaFileDevice(join(dir, 'alsa-config'), 'trunk', fifo);
     const config = join(dir, 'box.yaml');
-    await writeFile(config, boxYaml(alsa.device));
+    await writeFile(config, boxYaml(alsa.device, central.brokerUrl));
     say(`4. ALSA capture device "${alsa.device}" (the file plugin, defined in ${show(join(dir, 'alsa-config/alsa/asoundrc'))})`);
     say(`   reads the trunk from the FIFO ${show(fifo)}, fed in real time. Box configuration: ${show(config)}`);
 
@@ -103,13 +114,21 @@ export async function demo(argv: string[]): Promise<void> {
     const wrong = matches.length - found;
     if (listed.length === 0) throw new Failure('the recorder found no call at all on the trunk');
 
+    doing = 'asking the indexer what it holds';
+    say('\n7. The central indexer:');
+    const firstNumber = [...numbers.values()].map((n) => n.calling ?? n.called).find((n) => n !== undefined);
+    const indexed = await showIndex(central, listed.length, firstNumber, say);
+    await central.stop();
+    running.central = undefined;
+    if (indexed !== listed.length) throw new Failure(`the indexer holds ${indexed} calls, the box recorded ${listed.length}`);
+
     doing = 'exporting a recording (tallennin export)';
     const longest = listed.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
     const out = join(dir, 'exports', `${longest.line}-${hhmmss(Date.parse(longest.start)).replaceAll(':', '')}.opus`);
     await mkdir(join(dir, 'exports'), { recursive: true });
     const key = join(keys, 'controller.key');
     await cli(['export', '--config', config, '--key', key, '--id', longest.id, '--out', out], 'tallennin export');
-    say(`\n7. Exported the longest recording (${longest.line}, ${seconds(longest.durationMs)}) with the private key:`);
+    say(`\n8. Exported the longest recording (${longest.line}, ${seconds(longest.durationMs)}) with the private key:`);
     say(`   ${show(out)}`);
     say(`   ${probe(out, longest.durationMs)}`);
 
@@ -122,11 +141,14 @@ caller who asked (nothing after that moment was stored), and ended a call at the
 tone. It encoded each call with Opus and sealed it, numbers included, as it was written. The box only ever held
 the public key (${show(join(keys, 'controller.pub'))}): it cannot play back what it recorded.
 Only the private key (${show(key)}) and its passphrase can unseal a recording, as the export did.
+Each finished call went to the central indexer over MQTT (numbers still sealed), and stayed in
+the box's outbox until the indexer acknowledged it: a broker or indexer outage loses nothing.
 
   store (sealed recordings):  ${show(join(dir, 'store'))}
   keys:                       ${show(keys)}
   exported call:              ${show(out)}
   recorder's log:             ${show(join(dir, 'recorder.log'))}
+  indexer's log and index:    ${show(join(dir, 'indexer.log'))}, ${show(join(dir, 'index'))}
 
 Listen:  ffplay -nodisp -autoexit ${show(out)}    (or any player that plays Ogg Opus)
 List:    ${cmd} recordings --config ${show(config)}
@@ -294,6 +316,7 @@ async function stopFeeder(running: Running): Promise<void> {
 }
 
 async function stopAll(running: Running): Promise<void> {
+  await running.central?.stop().catch(() => {});
   const child = running.child;
   if (child && child.exitCode === null && child.signalCode === null) {
     child.kill('SIGTERM');
@@ -302,7 +325,7 @@ async function stopAll(running: Running): Promise<void> {
   await Promise.race([stopFeeder(running), new Promise((r) => setTimeout(r, 3000))]);
 }
 
-function boxYaml(device: string): string {
+function boxYaml(device: string, brokerUrl: string): string {
   return `# Written by \`tallennin demo\`. Relative paths are relative to this file.
 box: { id: demo-1, site: demo }
 # "${device}" is an ALSA device of the file plugin (alsa-config/alsa/asoundrc): it reads the
@@ -317,6 +340,9 @@ vox: { hangMs: 4000 }
 storage: { path: store }
 # The box is given only the controller's public key: it can seal recordings, never open them.
 seal: { publicKey: keys/controller.pub }
+# The box reports to the indexer through the broker, outward only; on loopback plain MQTT is
+# allowed, anywhere else the box insists on TLS with a client certificate.
+mqtt: { url: "${brokerUrl}", commandKeys: [keys/command.pub] }
 `;
 }
 
