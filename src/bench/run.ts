@@ -2,6 +2,7 @@
 // the same run; storage per audio minute; peak memory with 8 lines recording. Prints one JSON
 // object on stdout, progress on stderr. docs/bench.md explains every figure.
 import { benchSweep } from './sweep.js';
+import { benchSyncDrain } from './sync-drain.js';
 import { runDetectors, type DetectorSet } from './detectors.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -169,6 +170,10 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const sweep = await benchSweep(sweepDir, 100_000, 20_000, 4);
   rmSync(sweepDir, { recursive: true, force: true });
 
+  // ---- sync: 10,000 events queued offline, drained through mosquitto into the indexer -------
+  const syncDrain = await benchSyncDrain(join(tmp, 'sync'), 10_000);
+  rmSync(join(tmp, 'sync'), { recursive: true, force: true });
+
   // ---- peak RSS: 8 lines recording at once, each measurement in its own process --------------
   progress(`trunk: ${RSS_LINES} lines × ${RSS_SECONDS} s, every line in a call`);
   const busy = makeTrunk(allBusyScenario(RSS_LINES, RSS_SECONDS));
@@ -203,6 +208,7 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const perMinute = (bytes: number) => Math.round((bytes / stored.recordedMs) * 60_000);
   const cpuRtf = (audioS: number, ms: number[]) => spread(ms.map((m) => audioS / (m / 1000)), 1);
   return {
+    syncDrain,
     sweep: { ...sweep, basis: 'one sweeper pass with fsync on, audit entries included; store size on disk before and after the pass and its compaction' },
     detectors: { ...detectors, basis: 'CPU of the detectors alone on every 20 ms frame of both lines, over CPU of libopus encoding the same frames (everyFrame), medians' },
     opusBare: {
