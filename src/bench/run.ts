@@ -3,6 +3,7 @@
 // object on stdout, progress on stderr. docs/bench.md explains every figure.
 import { benchSweep } from './sweep.js';
 import { benchSyncDrain } from './sync-drain.js';
+import { benchIndexSearch } from './index-search.js';
 import { runDetectors, type DetectorSet } from './detectors.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -174,6 +175,12 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const syncDrain = await benchSyncDrain(join(tmp, 'sync'), 10_000);
   rmSync(join(tmp, 'sync'), { recursive: true, force: true });
 
+  // ---- the call index: 1,000,000 calls (BENCH_INDEX_CALLS), searched by number and by time ----
+  const indexCalls = positiveInt(process.env.BENCH_INDEX_CALLS, 1_000_000);
+  progress(`call index: ${indexCalls} calls`);
+  const indexSearch = await benchIndexSearch({ calls: indexCalls, dir: join(tmp, 'index') });
+  rmSync(join(tmp, 'index'), { recursive: true, force: true });
+
   // ---- peak RSS: 8 lines recording at once, each measurement in its own process --------------
   progress(`trunk: ${RSS_LINES} lines × ${RSS_SECONDS} s, every line in a call`);
   const busy = makeTrunk(allBusyScenario(RSS_LINES, RSS_SECONDS));
@@ -209,6 +216,7 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const cpuRtf = (audioS: number, ms: number[]) => spread(ms.map((m) => audioS / (m / 1000)), 1);
   return {
     syncDrain,
+    indexSearch: { ...indexSearch, target: 'search p99 ≤ 50 ms', basis: 'ingest of synthetic calls without fsync, then 200 queries of each kind on the reopened index, limit 50' },
     sweep: { ...sweep, basis: 'one sweeper pass with fsync on, audit entries included; store size on disk before and after the pass and its compaction' },
     detectors: { ...detectors, basis: 'CPU of the detectors alone on every 20 ms frame of both lines, over CPU of libopus encoding the same frames (everyFrame), medians' },
     opusBare: {

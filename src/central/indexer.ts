@@ -48,6 +48,7 @@ async function readPem(file: string | undefined, field: string): Promise<Buffer 
 export class Indexer {
   private expiryTimer: ReturnType<typeof setInterval> | undefined;
   private overdue: Alarm[] = [];
+  private lastCompact = 0;
 
   private constructor(
     readonly index: CallIndex,
@@ -124,6 +125,13 @@ export class Indexer {
         message: `recording ${c.id} should have been destroyed at ${new Date(c.expiresAt).toISOString()}; the box has not reported it: check the box's clock and sweeper`,
       }));
       for (const a of this.overdue) if (!before.has(a.target)) log.error({ site: a.site, box: a.box, recording: a.target }, 'a box missed an expiry');
+      // A deleted entry's wrapped key and sealed numbers stay in LevelDB's files until they are
+      // compacted away; once an hour is enough for a sweep that runs daily on the boxes.
+      if (this.ingest.stats.deletions > 0 && clock.now() - this.lastCompact > 3_600_000) {
+        this.ingest.stats.deletions = 0;
+        this.lastCompact = clock.now();
+        await this.index.compact();
+      }
     } catch (err) {
       log.error({ err: (err as Error).message }, 'expiry check failed');
     }
@@ -136,7 +144,11 @@ export class Indexer {
       if (b.state === 'lost') return [{ kind: 'box-lost', site: b.site, box: b.box, since: b.lastSeen, message: 'the box is silent: check its network and power' }];
       return (b.status?.alarms ?? []).map((a) => ({ kind: a.kind, site: b.site, box: b.box, since: a.since, message: a.message }));
     });
-    return [...fleet, ...this.overdue];
+    const unreadable = [...this.ingest.unreadableNumbers.values()].map((u): Alarm => ({
+      kind: 'numbers-unreadable', site: u.site, box: u.box, since: u.since,
+      message: 'calls from this box carry numbers the controller key cannot open: check the box\'s seal.publicKey',
+    }));
+    return [...fleet, ...this.overdue, ...unreadable];
   }
 
   /** A recording's audio, fetched sealed from its box and unsealed here: the same Ogg Opus bytes as the box's own export. */

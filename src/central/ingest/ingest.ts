@@ -33,6 +33,8 @@ export interface IngestStats {
   duplicates: number;
   rejected: number;
   resyncs: number;
+  /** destroyed recordings reported since the index was last compacted */
+  deletions: number;
 }
 
 /**
@@ -41,7 +43,9 @@ export interface IngestStats {
  * the box's watermark, so a box whose connection dropped learns on return what it may let go.
  */
 export class Ingest {
-  readonly stats: IngestStats = { ingested: 0, duplicates: 0, rejected: 0, resyncs: 0 };
+  readonly stats: IngestStats = { ingested: 0, duplicates: 0, rejected: 0, resyncs: 0, deletions: 0 };
+  /** boxes whose calls came with numbers the controller key cannot open (sealed to another key?) */
+  readonly unreadableNumbers = new Map<string, { site: string; box: string; since: number }>();
   /** the last audit chain head each box published: what its audit log must still verify against */
   readonly auditHeads = new Map<string, AuditHead & { ts: number }>();
   private pending: IngestItem[] = [];
@@ -49,8 +53,12 @@ export class Ingest {
   private readonly acks = new Map<string, { site: string; box: string; seq: number }>();
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly lastResync = new Map<string, { from: number; at: number }>();
+  /** the site each box id was first heard from: box ids are unique across the fleet */
+  private readonly homeSite = new Map<string, string>();
 
-  constructor(private readonly o: IngestOptions) {}
+  constructor(private readonly o: IngestOptions) {
+    for (const b of o.fleet.list(o.clock.now())) this.homeSite.set(b.box, b.site);
+  }
 
   /**
    * Every message from the broker comes here; a bad one is logged by its topic kind and dropped.
@@ -58,7 +66,11 @@ export class Ingest {
    */
   onMessage(topic: string, payload: Buffer, retained = false): void {
     const t = parseTopic(topic);
-    if (!t) return;
+    if (!t || t.kind === 'reply' || t.kind === 'cmd' || t.kind === 'ack') return;
+    // The broker's ACL binds a box to its own id under any site: the site is held to the first one.
+    const home = this.homeSite.get(t.box);
+    if (home === undefined) this.homeSite.set(t.box, t.site);
+    else if (home !== t.site) return this.reject(t, `box ${t.box} belongs to site ${home}`);
     const now = this.o.clock.now();
     switch (t.kind) {
       case 'evt': {
@@ -138,9 +150,15 @@ export class Ingest {
     const now = this.o.clock.now();
     const last = new Map<string, { site: string; box: string; result: IngestResult }>();
     results.forEach((result, i) => {
-      const { site, box } = batch[i]!;
+      const { site, box, event } = batch[i]!;
       if (result.duplicate) this.stats.duplicates++;
       else this.stats.ingested++;
+      if (!result.duplicate && event.kind === 'deleted') this.stats.deletions++;
+      if (result.refused) this.reject({ site, box, kind: 'evt' }, `seq ${event.seq}: ${result.refused}: the call belongs to another box`);
+      if (result.numbersUnreadable && !this.unreadableNumbers.has(`${site}/${box}`)) {
+        this.unreadableNumbers.set(`${site}/${box}`, { site, box, since: now });
+        this.o.log.error({ site, box, seq: event.seq }, 'a call\'s numbers cannot be opened with the controller key: is the box sealing to another key?');
+      }
       last.set(`${site}/${box}`, { site, box, result });
     });
     for (const { site, box, result } of last.values()) {
