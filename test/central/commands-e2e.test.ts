@@ -168,6 +168,27 @@ t.test('commands between the indexer and a box over mosquitto', async (t) => {
     t.ok(await box.store.getRecording(rec.id), 'no fuzzed command deleted the recording');
   });
 
+  await t.test('a box that misses an expiry raises an alarm centrally, cleared when its deletion arrives', async (t) => {
+    // A recording whose expiry passed 3 hours ago, not yet swept: the box was off, say.
+    const old = await recordSealed(box.store, keys.sealTo, { ms: 2_000, startMs: Date.now() - 70 * 86_400_000, calling: '0509876543' });
+    const overdue = { ...old, expiresAt: Date.now() - 3 * 3_600_000 };
+    await box.store.putRecording({ ...overdue, state: 'open' });
+    await box.store.putRecording(overdue);
+    await until(async () => (await indexer.index.get(old.id))?.expiresAt === overdue.expiresAt, 10_000, 'the overdue call in the index');
+    await indexer.checkExpiries();
+    t.match(indexer.alarms().find((a) => a.target === old.id), { kind: 'missed-expiry', site: 'testsite', box: 'test-1' });
+    const res = await api('GET', '/api/calls?limit=5', officer.token);
+    t.equal(res.statusCode, 200);
+    await box.sweep();
+    await until(async () => (await indexer.index.get(old.id))?.deleted, 10_000, 'the deletion in the index');
+    await indexer.checkExpiries();
+    t.notOk(indexer.alarms().some((a) => a.target === old.id), 'the alarm is gone once the box destroyed it');
+    t.notOk((await indexer.index.get(old.id))?.sealed, 'the index dropped its key and sealed numbers');
+    const stop = await api('POST', '/api/boxes/testsite/test-1/commands/stop-recording', supervisor.token, { args: { line: 'line-1' } });
+    t.equal(stop.statusCode, 409, 'no call to stop: the box says so');
+    t.match(stop.json(), { reply: { ok: false, reason: 'not-stopped' } });
+  });
+
   await t.test('fetch moves a 10-minute recording as ciphertext; the indexer\'s export equals the box\'s byte for byte', async (t) => {
     const started = Date.now();
     const ogg = await indexer.exportRecording('testsite', 'test-1', rec.id);

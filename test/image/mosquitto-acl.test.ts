@@ -16,6 +16,9 @@ import { fileURLToPath } from 'node:url';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { COMMAND_VERBS, TOPIC_ROOT, boxTopics, fleetTopics } from '../../src/core/protocol/topics.js';
 import { startMosquitto } from '../helpers/mosquitto.js';
+import { memoryLog } from '../helpers/log.js';
+import { Link } from '../../src/box/sync/link.js';
+import { systemClock } from '../../src/core/clock.js';
 
 const IMAGE = fileURLToPath(new URL('../../image/mosquitto/', import.meta.url));
 const QUIET = 500;
@@ -380,4 +383,24 @@ t.test('only clients with a certificate from the fleet CA get in, over TLS 1.2 o
   t.not(await attempt(url, { ...tlsOf(pki, 'a-1'), minVersion: 'TLSv1', maxVersion: 'TLSv1.1' }), 'connected', 'TLS 1.1');
   t.not(await attempt(`mqtt://127.0.0.1:${broker.port}`, {}), 'connected', 'plain MQTT, anonymous');
   t.not(await attempt(`mqtt://127.0.0.1:${broker.port}`, { username: 'indexer', password: 'x' }), 'connected', 'plain MQTT with a username');
+});
+
+t.test("the box's own link connects with its certificate, says ready under its CN, and takes the indexer's ack", async (t) => {
+  const idx = await connect('indexer');
+  await subscribe(idx, fleetTopics().state);
+  const { log } = memoryLog();
+  const link = new Link({
+    url: broker.url, site: 's1', box: 'a-1', boot: 1, keepaliveS: 30, reconnectMaxS: 1, clock: systemClock, log,
+    tls: tlsOf(pki, 'a-1'),
+  });
+  const acks: string[] = [];
+  link.on('message', (topic: string, payload: Buffer) => topic === A.ack && acks.push(payload.toString()));
+  link.start();
+  await until('ready from the box', () => idx.got.some((m) => m.topic === A.state && m.payload.includes('"state":"ready"')));
+  await idx.mqtt.publishAsync(A.ack, JSON.stringify({ seq: 7 }), { qos: 1 });
+  await until('the ack at the box', () => acks.length > 0);
+  t.same(JSON.parse(acks[0]!), { seq: 7 });
+  await link.stop();
+  await until('lost on a clean stop', () => idx.got.some((m) => m.topic === A.state && m.payload.includes('"state":"lost"')));
+  await end(idx);
 });

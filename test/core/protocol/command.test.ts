@@ -87,7 +87,8 @@ t.test('topics: one box\'s own, and nothing else parses', async (t) => {
   t.equal(topics.state, 'tallennin/v1/lappeenranta/lpr-1/$state');
   t.same(parseTopic(topics.cmd('fetch')), { site: 'lappeenranta', box: 'lpr-1', kind: 'cmd', verb: 'fetch' });
   t.same(parseTopic(topics.status), { site: 'lappeenranta', box: 'lpr-1', kind: 'status' });
-  for (const bad of ['tallennin/v1/Lappeenranta/lpr-1/status', 'tallennin/v2/s/b/status', 'tallennin/v1/s/b/cmd', 'tallennin/v1/s/b/status/x', 'x']) t.equal(parseTopic(bad), undefined, bad);
+  t.same(parseTopic(`${topics.replyPrefix}central-1/x`), { site: 'lappeenranta', box: 'lpr-1', kind: 'reply' }, 'a reply topic, any depth below reply/');
+  for (const bad of ['tallennin/v1/Lappeenranta/lpr-1/status', 'tallennin/v2/s/b/status', 'tallennin/v1/s/b/cmd', 'tallennin/v1/s/b/reply', 'tallennin/v1/s/b/status/x', 'x']) t.equal(parseTopic(bad), undefined, bad);
   t.throws(() => boxTopics('site/+', 'b'), /not a topic segment/);
 });
 
