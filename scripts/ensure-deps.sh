@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 
 # Build: cmake (audify builds libopus) and libasound2-dev (alsa-capture).
 # Tests and demo: alsa-utils, sox, espeak-ng (Finnish speech), ffmpeg and opus-tools (prove
-# exports play), socat (serial ptys), mosquitto (a real broker) and openssl (its test certificates),
-# and the independent decoders
-# ours are checked against: multimon-ng (DTMF), minimodem (FSK caller ID), tshark (Q.931).
+# exports play), socat (serial ptys), mosquitto (a real broker) and openssl (its test
+# certificates), and the independent decoders ours are checked against: multimon-ng (DTMF),
+# minimodem (FSK caller ID), tshark (Q.931).
 debs=(cmake libasound2-dev alsa-utils sox espeak-ng ffmpeg opus-tools socat mosquitto openssl multimon-ng minimodem tshark)
 missing=()
 for p in "${debs[@]}"; do
