@@ -232,6 +232,12 @@ export class Box extends EventEmitter {
     await this.audit.append({ actor: by, action: 'set-retention', result: 'ok', detail: { from, to: months } });
   }
 
+  /** Closes and reopens the capture device, on a technician's request; audited. */
+  async restartCapture(by: string): Promise<void> {
+    await this.capture.restart();
+    await this.audit.append({ actor: by, action: 'capture-restart', result: 'ok', detail: { device: this.opts.config.capture.device } });
+  }
+
   /** Lights the LED's test pattern for a while (the status LED of issue 6 listens for 'led-test'). */
   ledTest(seconds: number): void {
     this.emit('led-test', seconds);

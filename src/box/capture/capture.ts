@@ -94,6 +94,24 @@ export class Capture extends EventEmitter {
     this.setState('stopped');
   }
 
+  /**
+   * Closes the device and opens it again at once (the technician's "restart capture"). Calls in
+   * progress end where the audio stopped; the time the device was closed is accounted for as
+   * missing audio, as after a loss.
+   */
+  async restart(): Promise<void> {
+    if (this.stopping) return;
+    this.retry?.cancel();
+    this.retry = undefined;
+    const source = this.source;
+    this.source = undefined;
+    await source?.close();
+    this.opts.sink.discontinuity(this.position, 0);
+    this.nextBackoffMs = this.opts.backoff?.initialMs ?? 500;
+    this.stats.reopens++;
+    this.openDevice();
+  }
+
   private setState(state: CaptureState): void {
     if (this.stats.state === state) return;
     this.stats.state = state;

@@ -74,6 +74,11 @@ export class Line {
     return this.vox.level;
   }
 
+  /** when the recording in progress began (ms since epoch), for the status page; undefined when none */
+  get recordingSince(): number | undefined {
+    return this.recording?.start;
+  }
+
   /** idle, ringing, active (recording) or stopped (a call whose recording was stopped on request) */
   get state() {
     return this.fsm.state;

@@ -86,6 +86,11 @@ export class RecordingWriter {
     return { ...fields, sealedMeta: sealMetadata(this.contentKey, id, meta, version).toString('base64'), metaVersion: version };
   }
 
+  /** ms since epoch of the first sample kept (pre-roll included) */
+  get start(): number {
+    return this.record.start;
+  }
+
   get id(): string {
     return this.record.id;
   }

@@ -55,21 +55,10 @@ export interface RecordingRecord {
   holds?: Hold[];
 }
 
-export type HoldReason = 'complaint' | 'quality-project' | 'access-request' | 'disclosure';
-export const HOLD_REASONS: readonly HoldReason[] = ['complaint', 'quality-project', 'access-request', 'disclosure'];
-
-/** A hold keeps one recording past its normal expiry, for a stated reason and case (R4). */
-export interface Hold {
-  reason: HoldReason;
-  /** the case reference, e.g. a complaint's number */
-  caseRef: string;
-  /** who placed it: a user id, never a caller's identity */
-  by: string;
-  /** ms since epoch; never past the call start + 12 months */
-  until: number;
-  /** when it was placed */
-  at: number;
-}
+// Holds travel to the indexer as they are kept here: one type for both (src/core/protocol/messages.ts).
+import type { HoldInfo } from '../../core/protocol/messages.js';
+export { HOLD_REASONS, type HoldReason } from '../../core/protocol/messages.js';
+export type Hold = HoldInfo;
 
 /** What remains of a destroyed recording: no audio, no key, no number, no name. */
 export interface Tombstone {

@@ -2,6 +2,7 @@
 // real index, fleet and MQTT side in production and over in-memory fakes in its unit tests.
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
+import type { AuditInput, AuditResult } from '../../core/audit/entry.js';
 import type { BoxView } from '../fleet/types.js';
 import type { CallIndexApi, IndexedCall } from '../index/types.js';
 import type { CommandSender } from '../ingest/types.js';
@@ -28,17 +29,9 @@ export interface Principal {
   sites?: readonly string[];
 }
 
-export type AuditResult = 'ok' | 'refused' | 'error';
-
-export interface ApiAuditEntry {
-  actor: string;
-  action: string;
-  target?: string;
-  purpose?: string;
-  caseRef?: string;
-  result: AuditResult;
-  detail?: Record<string, string | number | boolean>;
-}
+/** An entry for the indexer's audit log: exactly what the log itself takes. */
+export type ApiAuditEntry = AuditInput;
+export type { AuditResult };
 
 export interface Alarm {
   kind: string;

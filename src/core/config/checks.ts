@@ -17,7 +17,22 @@ const isWhole = (v: unknown, min: number, max: number): v is number =>
 const isDbfs = (v: unknown): v is number => typeof v === 'number' && v >= -96 && v <= 0;
 
 export function crossChecks(data: unknown): Finding[] {
-  return [...lineChecks(data), ...signalChecks(data), ...voxChecks(data), ...clipChecks(data)];
+  return [...lineChecks(data), ...signalChecks(data), ...voxChecks(data), ...clipChecks(data), ...pairChecks(data)];
+}
+
+/** A certificate goes with its key: TLS needs both, and one alone is a half-finished edit. */
+function pairChecks(data: unknown): Finding[] {
+  const out: Finding[] = [];
+  for (const section of ['status', 'mqtt']) {
+    const s = field(data, section);
+    const cert = field(s, 'cert');
+    const key = field(s, 'key');
+    if ((cert === undefined) !== (key === undefined)) {
+      const [has, lacks] = cert === undefined ? ['key', 'cert'] : ['cert', 'key'];
+      out.push({ at: [section, lacks], reason: `${section}.${has} is given without ${section}.${lacks}: a TLS certificate and its key go together` });
+    }
+  }
+  return out;
 }
 
 /** Channels within capture.channels; line ids and channels unique. */

@@ -32,5 +32,7 @@ export type {
   SealConfig,
   LogConfig,
   MqttConfig,
+  StatusConfig,
+  LedConfig,
   LogLevel,
 } from './types.js';

@@ -83,6 +83,12 @@ export function parseConfig(text: string, source: string, baseDir: string, optio
     ...parsed,
     storage: { ...parsed.storage, path: resolve(baseDir, parsed.storage.path) },
     seal: { ...parsed.seal, publicKey },
+    status: {
+      ...parsed.status,
+      users: resolve(baseDir, parsed.status.users),
+      ...(parsed.status.cert ? { cert: resolve(baseDir, parsed.status.cert) } : {}),
+      ...(parsed.status.key ? { key: resolve(baseDir, parsed.status.key) } : {}),
+    },
     ...(parsed.mqtt
       ? {
           mqtt: {

@@ -63,6 +63,8 @@ export const DEFAULTS = Object.freeze({
   storage: Object.freeze({ minFreeMb: 200, floorPercent: 97 }),
   log: Object.freeze({ level: 'info' as LogLevel }),
   mqtt: Object.freeze({ statusIntervalS: 60, keepaliveS: 30, reconnectMaxS: 60 }),
+  status: Object.freeze({ host: '0.0.0.0', port: 8080, users: 'users.json', sessionMinutes: 30 }),
+  led: Object.freeze({ names: Object.freeze(['led0']) as readonly string[], sysfs: '/sys/class/leds' }),
 });
 
 export const MAX_CHANNELS = 32;
@@ -417,6 +419,31 @@ const mqtt = z
   })
   .optional();
 
+// The technician's status page (issue 6): on the local network, TLS when a certificate is given.
+const status = defaultedSection(
+  z.strictObject({
+    host: text('an address to listen on, such as "0.0.0.0" (every interface) or "127.0.0.1"').default(DEFAULTS.status.host),
+    port: int({ min: 1, max: 65535 }).default(DEFAULTS.status.port),
+    cert: pemPath('the status page\'s TLS certificate (PEM)').optional(),
+    key: pemPath('the status page\'s TLS key (PEM)').optional(),
+    users: text('the path of the accounts file that `tallennin user add` writes').default(DEFAULTS.status.users),
+    sessionMinutes: int({ min: 1, max: 720, unit: 'minutes' }).default(DEFAULTS.status.sessionMinutes),
+  }),
+);
+
+const LED_NAME = /^[A-Za-z0-9_:.+-]{1,64}$/;
+
+// The status LED through the Linux LED class: /sys/class/leds/<name>/{trigger,brightness,delay_on,delay_off}.
+const led = defaultedSection(
+  z.strictObject({
+    names: z
+      .array(z.string().regex(LED_NAME, 'an LED name as under /sys/class/leds, such as "led0" or "ACT"'))
+      .meta({ expects: 'a list of LED names, such as ["led0"]; [] for none' })
+      .default(() => [...DEFAULTS.led.names]),
+    sysfs: text('the folder of the LED class, /sys/class/leds').default(DEFAULTS.led.sysfs),
+  }),
+);
+
 export const configSchema = z.strictObject({
   box,
   capture,
@@ -432,6 +459,8 @@ export const configSchema = z.strictObject({
   seal,
   log,
   mqtt,
+  status,
+  led,
 });
 
 /** What the schema yields: every default filled in, paths still as written. */

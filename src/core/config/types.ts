@@ -142,6 +142,25 @@ export interface MqttConfig {
   readonly reconnectMaxS: number;
 }
 
+/** The technician's status page. */
+export interface StatusConfig {
+  readonly host: string;
+  readonly port: number;
+  /** absolute paths; TLS when both are given */
+  readonly cert?: string;
+  readonly key?: string;
+  /** absolute path of the accounts file (`tallennin user add` writes it) */
+  readonly users: string;
+  readonly sessionMinutes: number;
+}
+
+/** The status LED(s), through the Linux LED class. */
+export interface LedConfig {
+  /** names under `sysfs`; every one shows the same pattern; [] for none */
+  readonly names: readonly string[];
+  readonly sysfs: string;
+}
+
 export interface Config {
   readonly box: BoxIdentity;
   readonly capture: CaptureConfig;
@@ -158,6 +177,8 @@ export interface Config {
   readonly seal: SealConfig;
   readonly log: LogConfig;
   readonly mqtt?: MqttConfig;
+  readonly status: StatusConfig;
+  readonly led: LedConfig;
 }
 
 // The interfaces above are written out for readers; these lines keep them in step with the

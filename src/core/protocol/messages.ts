@@ -14,13 +14,18 @@ export interface StatePayload {
 }
 
 export type HoldReason = 'complaint' | 'quality-project' | 'access-request' | 'disclosure';
+export const HOLD_REASONS: readonly HoldReason[] = ['complaint', 'quality-project', 'access-request', 'disclosure'];
 
-/** A hold as it travels: who placed it is a staff user id, never a caller's identity. */
+/** A hold keeps one recording past its normal expiry, for a stated reason and case (R4). */
 export interface HoldInfo {
   reason: HoldReason;
+  /** the case reference, e.g. a complaint's number */
   caseRef: string;
+  /** who placed it: a staff user id, never a caller's identity */
   by: string;
+  /** ms since epoch; never past the call start + 12 months */
   until: number;
+  /** when it was placed */
   at: number;
 }
 

@@ -1,10 +1,10 @@
 // What the indexer accepts off the wire. A box is trusted to speak for itself only (the broker's
 // ACL sees to that), not to be bug-free: every message is checked before it touches the index.
 import { z } from 'zod';
-import { BOX_STATES, EVENT_KINDS, type EventMessage, type StatePayload } from './messages.js';
+import { BOX_STATES, EVENT_KINDS, HOLD_REASONS, type EventMessage, type HoldReason, type StatePayload } from './messages.js';
 
 const ms = z.number().int().nonnegative();
-const hold = z.object({ reason: z.enum(['complaint', 'quality-project', 'access-request', 'disclosure']), caseRef: z.string().max(200), by: z.string().max(200), until: ms, at: ms });
+const hold = z.object({ reason: z.enum(HOLD_REASONS as [HoldReason, ...HoldReason[]]), caseRef: z.string().max(200), by: z.string().max(200), until: ms, at: ms });
 const id = z.string().min(1).max(64).regex(/^[0-9a-zA-Z-]+$/, 'letters, digits and - only');
 const b64 = z.string().max(1 << 20).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 

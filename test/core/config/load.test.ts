@@ -41,6 +41,8 @@ t.test('the minimal form loads, with every default applied', async (t) => {
     storage: { path: '/var/lib/tallennin', minFreeMb: 200, floorPercent: 97 },
     seal: { publicKey: join(dir, 'controller.pub') },
     log: { level: 'info' },
+    status: { host: '0.0.0.0', port: 8080, users: join(dir, 'users.json'), sessionMinutes: 30 },
+    led: { names: ['led0'], sysfs: '/sys/class/leds' },
   };
   t.same(config, expected);
 });

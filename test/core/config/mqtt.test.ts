@@ -38,3 +38,12 @@ t.test('each bad field is named', async (t) => {
   t.match(problems('mqtt: { url: "mqtts://b:8883", commandKeys: [c.pub], keepaliveS: 600 }\n'), /mqtt\.keepaliveS: .*600/);
   t.match(problems('mqtt: { url: "mqtts://b:8883", commandKeys: [c.pub], certificate: x.pem }\n'), /mqtt\.certificate/);
 });
+
+t.test('a TLS certificate without its key (or the other way round) is named', async (t) => {
+  t.match(problems('status: { cert: page.crt }\n'), /status\.key: status\.cert is given without status\.key/);
+  t.match(problems('mqtt: { url: "mqtts://b:8883", commandKeys: [c.pub], key: box.key }\n'), /mqtt\.cert: mqtt\.key is given without mqtt\.cert/);
+  t.match(problems('led: { names: ["led 0"] }\n'), /led\.names\[0\]/);
+  t.same(load('status: { cert: page.crt, key: page.key, port: 443 }\nled: { names: [] }\n').status, {
+    host: '0.0.0.0', port: 443, cert: '/etc/tallennin/page.crt', key: '/etc/tallennin/page.key', users: '/etc/tallennin/users.json', sessionMinutes: 30,
+  });
+});
