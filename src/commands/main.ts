@@ -7,6 +7,7 @@ import { recordings } from './recordings.js';
 import { simulate } from './simulate.js';
 import { audit } from './audit.js';
 import { indexer } from './indexer.js';
+import { user } from './user.js';
 import { deleteRecording, hold, release, sweep } from './retention.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
@@ -21,6 +22,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   sweep,
   audit,
   indexer,
+  user,
   demo,
 };
 
@@ -38,6 +40,12 @@ const usage = `usage: tallennin <command> [options]
                                               early deletion (privacy officer)
   sweep --config FILE                         destroy expired recordings now
   audit verify --config FILE                  check the audit chain
+  user add --config FILE --name NAME --role technician|site-staff
+                                              add a status-page account (password from
+                                              TALLENNIN_USER_PASSWORD, or asked twice)
+  user list --config FILE                     list status-page accounts (name, role, created)
+  user remove --config FILE --name NAME       remove an account; its sessions end
+  user passwd --config FILE --name NAME       set a new password for an account
   indexer --config FILE                       run the central indexer (ingest, search API, fleet commands)
   indexer token --name NAME --role ROLE [--sites A,B]
                                               make an API token for the indexer config

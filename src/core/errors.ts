@@ -21,6 +21,8 @@ export const errorCodes = {
   TAL_AUDIT_BROKEN: 'the audit chain does not verify, or its last entry is unreadable; the message names the entry',
   TAL_AUDIT_INVALID: 'an audit entry was refused: a field is missing, of the wrong type or not representable in the canonical form',
   TAL_CAPTURE_DEVICE: 'the capture device could not be opened or was lost',
+  TAL_ACCOUNT_INVALID: 'an account was refused (name, role or password), or the accounts file cannot be read or written or is not in the expected format; the message names what',
+  TAL_ACCOUNT_NOT_FOUND: 'no account with that name',
   TAL_USAGE: 'the command line is not valid',
 } as const;
 

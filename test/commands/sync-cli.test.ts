@@ -3,7 +3,7 @@
 // passphrase before it connects anywhere.
 import t from 'tap';
 import { createHash } from 'node:crypto';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { boxFixture, cli } from '../helpers/box-fixture.js';
 import { centralKeys, indexerConfig } from '../helpers/central.js';
@@ -41,4 +41,22 @@ t.test('the indexer refuses a wrong passphrase, naming the key file', async (t) 
   const r = cli({ ...f, env: { ...f.env, TALLENNIN_KEY_PASSPHRASE: 'a wrong passphrase here' } }, ['indexer', '--config', config]);
   t.equal(r.status, 1);
   t.match(r.stderr, /keys\.controller .* could not be decrypted: the passphrase is wrong/);
+});
+
+t.test('a box whose sealing key is unusable exits, leaving its LED blinking fast', async (t) => {
+  const f = boxFixture({ infile: '/dev/null', channels: 1, extraYaml: 'led: { names: [led0], sysfs: ./leds }\n' });
+  const led = join(f.dir, 'leds', 'led0');
+  mkdirSync(led, { recursive: true });
+  writeFileSync(join(led, 'trigger'), 'none [default-on] timer heartbeat\n');
+  writeFileSync(join(led, 'brightness'), '255\n');
+  writeFileSync(join(led, 'max_brightness'), '255\n');
+  writeFileSync(join(led, 'delay_on'), '500\n');
+  writeFileSync(join(led, 'delay_off'), '500\n');
+  writeFileSync(f.pubFile, 'not a key\n');
+  const r = cli(f, ['record', '--config', f.config, '--duration', '1']);
+  t.equal(r.status, 1);
+  t.match(r.stderr, /seal\.publicKey/);
+  t.match(readFileSync(join(led, 'trigger'), 'utf8'), /timer/, 'the timer trigger');
+  t.equal(readFileSync(join(led, 'delay_on'), 'utf8').trim(), '100', 'fast: 100 ms on');
+  t.equal(readFileSync(join(led, 'delay_off'), 'utf8').trim(), '100', '100 ms off');
 });

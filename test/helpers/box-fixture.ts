@@ -34,7 +34,9 @@ export function boxFixture(opts: { infile: string; channels: number; extraYaml?:
   writeFileSync(
     config,
     `box: { id: test-1, site: testsite }\ncapture: { device: "trunk", rate: 8000, channels: ${opts.channels} }\nlines:\n${lines}\n` +
-      `storage: { path: ./store }\nseal: { publicKey: ./keys/controller.pub }\n${opts.extraYaml ?? ''}`,
+      `storage: { path: ./store }\nseal: { publicKey: ./keys/controller.pub }\n` +
+      // Tests run side by side: the status page on any free loopback port, and no LED to drive.
+      `${opts.extraYaml?.includes('status:') ? '' : 'status: { host: 127.0.0.1, port: 0 }\n'}${opts.extraYaml?.includes('led:') ? '' : 'led: { names: [] }\n'}${opts.extraYaml ?? ''}`,
   );
   return { dir, config, keyFile, pubFile, store: join(dir, 'store'), env: { ...process.env, ...env, TALLENNIN_KEY_PASSPHRASE: PASSPHRASE } };
 }

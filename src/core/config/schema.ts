@@ -423,7 +423,7 @@ const mqtt = z
 const status = defaultedSection(
   z.strictObject({
     host: text('an address to listen on, such as "0.0.0.0" (every interface) or "127.0.0.1"').default(DEFAULTS.status.host),
-    port: int({ min: 1, max: 65535 }).default(DEFAULTS.status.port),
+    port: int({ min: 0, max: 65535 }).default(DEFAULTS.status.port),
     cert: pemPath('the status page\'s TLS certificate (PEM)').optional(),
     key: pemPath('the status page\'s TLS key (PEM)').optional(),
     users: text('the path of the accounts file that `tallennin user add` writes').default(DEFAULTS.status.users),
