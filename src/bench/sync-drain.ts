@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../demo/free-port.js';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { pino } from 'pino';
@@ -22,16 +23,6 @@ import { Indexer } from '../central/indexer.js';
 import { progress, round } from './measure.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startBroker(dir: string): Promise<{ url: string; stop(): void }> {
   const port = await freePort();

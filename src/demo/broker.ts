@@ -19,15 +19,3 @@ export async function startDemoBroker(): Promise<{ url: string; close(): Promise
     },
   };
 }
-
-/** A free loopback TCP port, for the indexer's API. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}

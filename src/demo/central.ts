@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDemoBroker, freePort } from './broker.js';
+import { startDemoBroker } from './broker.js';
+import { freePort } from './free-port.js';
 import { hhmmss, seconds } from './report.js';
 
 export interface Central {

@@ -2,7 +2,8 @@
 // folder so a SIGKILL and a restart behave as a power cut of the broker host does.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../src/demo/free-port.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,16 +34,7 @@ export interface BrokerOptions {
   tls?: boolean;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 async function listening(port: number, ms: number, gone: () => boolean = () => false): Promise<boolean> {
   const until = Date.now() + ms;
