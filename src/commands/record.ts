@@ -51,17 +51,12 @@ export async function record(argv: string[]): Promise<void> {
   // Command keys and TLS files are read before anything starts: a bad one stops the recorder at once.
   const commandKeys = config.mqtt ? await loadCommandKeys(config.mqtt.commandKeys) : undefined;
   const box = await Box.start({ config, sealTo, log, stopAfterSamples, configSource });
-  const sync = config.mqtt && commandKeys ? await startSync(box, config.mqtt, { site: config.box.site, box: config.box.id, clock: systemClock, log, keys: commandKeys }) : undefined;
-  if (!config.mqtt) log.warn('no mqtt section: recording on its own, reporting to no indexer');
-  const page = await startPage(box, sync, config, log);
-  const led = statusLed({ config: config.led, source: box, ...(sync ? { link: sync.link } : {}), backlog: () => box.store.outbox.backlog(), log });
-  led.start();
-  // Alarms raised while the box started (a full disk, say) are already in force.
+  // Listen at once: with a file-backed device the audio can run out (`done`) before the page is up.
   for (const alarm of box.alarms.values()) log.error({ alarm }, 'alarm raised');
   box.on('alarm', (alarm) => log.error({ alarm }, 'alarm raised'));
   box.on('alarm-cleared', (alarm) => log.info({ alarm }, 'alarm cleared'));
   let fatal: Error | undefined;
-  await new Promise<void>((resolve) => {
+  const ended = new Promise<void>((resolve) => {
     box.once('done', resolve);
     box.once('fatal', (err: Error) => {
       fatal = err;
@@ -70,6 +65,12 @@ export async function record(argv: string[]): Promise<void> {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  const sync = config.mqtt && commandKeys ? await startSync(box, config.mqtt, { site: config.box.site, box: config.box.id, clock: systemClock, log, keys: commandKeys }) : undefined;
+  if (!config.mqtt) log.warn('no mqtt section: recording on its own, reporting to no indexer');
+  const page = await startPage(box, sync, config, log);
+  const led = statusLed({ config: config.led, source: box, ...(sync ? { link: sync.link } : {}), backlog: () => box.store.outbox.backlog(), log });
+  led.start();
+  await ended;
   await page?.close();
   await sync?.stop();
   await box.stop();
