@@ -144,7 +144,11 @@ export class Box extends EventEmitter {
       frames: (position, frames) => {
         if (position >= limit) return;
         for (const [channel, line] of byChannel) line.frame(position, frames[channel]!);
-        if (position + frames[0]!.length >= limit) this.emit('done');
+        if (position + frames[0]!.length >= limit) {
+          // Enough audio: stop reading at once (a file-backed device would run on as fast as the CPU allows).
+          void this.capture.stop();
+          this.emit('done');
+        }
       },
       discontinuity: (position, samples) => {
         for (const line of this.lines) line.discontinuity(position, samples);

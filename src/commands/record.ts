@@ -94,7 +94,6 @@ async function startPage(box: Box, sync: BoxSync | undefined, config: Config, lo
     if (await accounts.insecureMode()) log.warn({ file: config.status.users }, 'the accounts file is readable by others: chmod 600 it');
     if ((await accounts.list()).length === 0) log.warn('no accounts yet: nobody can log in to the status page until `tallennin user add` makes one');
     const page = await startStatusServer({ box, ...(sync ? { sync } : {}), config, accounts, clock: systemClock, log });
-    log.info({ url: page.url }, 'status page listening');
     return page;
   } catch (err) {
     log.error({ err: (err as Error).message }, 'the status page could not start; recording goes on without it');
