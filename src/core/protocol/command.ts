@@ -117,7 +117,7 @@ export function verifyCommand(payload: Buffer | string, ctx: VerifyContext): Ver
   if (c['v'] !== 1) return refuse('malformed', `version ${String(c['v'])} is not one this box speaks (1)`);
   if (!Number.isSafeInteger(c['ts'])) return refuse('malformed', 'ts must be ms since the epoch');
   if (!(COMMAND_VERBS as readonly string[]).includes(c['verb'] as string)) return refuse('unknown-verb', `no command "${String(c['verb'])}"`);
-  if (!isReplyTopic(c['replyTo'] as string, ctx)) return refuse('malformed', `replyTo must be a topic under ${replyPrefix(ctx)} without wildcards`);
+  if (!isReplyTopic(c['replyTo'] as string, ctx)) return refuse('malformed', `replyTo must be a topic under ${replyPrefix(ctx)} of letters, digits, ".", "_", "-" and "/"`);
   const key = ctx.keys.get(c['keyId'] as string);
   if (!key) return refuse('unknown-key', `key ${String(c['keyId'])} is not a command key this box trusts`);
   const cmd = c as unknown as SignedCommand;
@@ -145,8 +145,13 @@ function replyPrefix(ctx: { site: string; box: string }): string {
   return `${TOPIC_ROOT}/${ctx.site}/${ctx.box}/reply/`;
 }
 
+// What may follow `reply/`: a broker disconnects a client that publishes to a topic with a
+// control character (mosquitto refuses U+0001–U+001F and U+007F–U+009F), so a forged command
+// must not be able to make the box answer on one.
+const REPLY_SUFFIX = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
 function isReplyTopic(topic: string, ctx: { site: string; box: string }): boolean {
   const prefix = replyPrefix(ctx);
-  return topic.startsWith(prefix) && topic.length > prefix.length && !/[+#\u0000]/.test(topic) && topic.length <= 256;
+  return topic.startsWith(prefix) && topic.length <= 256 && REPLY_SUFFIX.test(topic.slice(prefix.length));
 }
 

@@ -40,6 +40,7 @@ t.test('every kind of bad command is refused and named', async (t) => {
     ['nested args', json(signCommand({ ...base, args: { deep: { a: 1 } as never } }, central.privateKey)), 'malformed'],
     ['unknown verb', json(signCommand({ ...base, verb: 'format-disk' as never }, central.privateKey)), 'unknown-verb'],
     ['wildcard reply topic', json(signCommand({ ...base, replyTo: 'tallennin/v1/#' }, central.privateKey)), 'malformed'],
+    ['control character in the reply topic', json(signCommand({ ...base, replyTo: 'tallennin/v1/lappeenranta/lpr-1/reply/x\u007f' }, central.privateKey)), 'malformed'],
     ['reply topic of another box', json(signCommand({ ...base, replyTo: 'tallennin/v1/lappeenranta/lpr-2/reply/x' }, central.privateKey)), 'malformed'],
     ['reply topic outside tallennin', json(signCommand({ ...base, replyTo: 'other/topic' }, central.privateKey)), 'malformed'],
     ['signed by a stranger', json(signCommand(base, stranger.privateKey)), 'unknown-key'],
