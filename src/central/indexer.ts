@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { AuditLog } from '../core/audit/index.js';
 import type { Clock } from '../core/clock.js';
-import { TalError } from '../core/errors.js';
+import { readTlsFiles } from '../core/config/read-files.js';
 import { fleetTopics, parseTopic } from '../core/protocol/topics.js';
 import { exportOgg } from '../core/recording/export-ogg.js';
 import { blindIndexKey, type PrivateSealingKey } from '../core/seal/index.js';
@@ -30,15 +29,6 @@ export interface IndexerOptions {
 }
 
 const EXPIRY_CHECK_MS = 60_000;
-
-async function readPem(file: string | undefined, field: string): Promise<Buffer | undefined> {
-  if (!file) return undefined;
-  try {
-    return await readFile(file);
-  } catch (err) {
-    throw new TalError('TAL_CONFIG_UNREADABLE', `${field}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 /**
  * The central indexer: box events into the call index, the fleet's state, missed expiries as
@@ -71,9 +61,7 @@ export class Indexer {
     });
     const audit = await AuditLog.open(index.db, { clock });
     const fleet = await Fleet.open(index.db, { lostAfterMs: config.fleet.lostAfterS * 1000 });
-    const tls = config.mqtt.ca || config.mqtt.cert || config.mqtt.key
-      ? { ca: await readPem(config.mqtt.ca, 'mqtt.ca'), cert: await readPem(config.mqtt.cert, 'mqtt.cert'), key: await readPem(config.mqtt.key, 'mqtt.key') }
-      : undefined;
+    const tls = await readTlsFiles(config.mqtt, 'mqtt');
     let client: MqttClient | undefined;
     const publish = async (topic: string, payload: string, opts: { retain?: boolean } = {}) => {
       await client!.publishAsync(topic, payload, { qos: 1, retain: opts.retain ?? false });
@@ -88,7 +76,7 @@ export class Indexer {
     });
     const topics = fleetTopics(config.mqtt.shareGroup);
     client = connectBroker(
-      { url: config.mqtt.url, clientId: `indexer-${config.indexer.id}`, protocolVersion: config.mqtt.protocolVersion, log, ...(tls ? { tls: stripUndefined(tls) } : {}) },
+      { url: config.mqtt.url, clientId: `indexer-${config.indexer.id}`, protocolVersion: config.mqtt.protocolVersion, log, ...(tls ? { tls } : {}) },
       [topics.state, topics.status, topics.evt, topics.audit, topics.reply],
       (topic, payload, retained) => {
         if (parseTopic(topic)?.kind === 'reply') commands.onReply(payload);
@@ -166,8 +154,4 @@ export class Indexer {
     await this.audit.idle().catch(() => {});
     await this.index.close();
   }
-}
-
-function stripUndefined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as never;
 }

@@ -226,8 +226,8 @@ t.test('commands between the indexer and a box over mosquitto', async (t) => {
     await ghost.publishAsync(topics.state, JSON.stringify({ state: 'ready', ts: Date.now(), boot: 1 }), { qos: 1, retain: true });
     await until(() => indexer.fleet.list(Date.now()).find((b) => b.box === 'ghost-1' && b.state === 'ready'), 10_000, 'ready');
     (ghost as unknown as { stream: { destroy(): void } }).stream.destroy(); // a power cut: no DISCONNECT
-    await until(() => indexer.fleet.list(Date.now()).find((b) => b.box === 'ghost-1' && b.state === 'lost'), 20_000, 'lost');
-    t.pass('the fleet shows the box lost');
+    const lost = await until(() => indexer.fleet.list(Date.now()).find((b) => b.box === 'ghost-1' && b.state === 'lost'), 20_000, 'lost');
+    t.match(lost, { site: 'testsite', box: 'ghost-1', state: 'lost' }, 'the fleet shows the box lost');
     ghost.end(true);
   });
 });

@@ -2,7 +2,6 @@
 // sealed records that carry a caller's number, without running audio through libopus.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPublicKey } from 'node:crypto';
 import type { RecordingRecord } from '../../src/box/store/recording-record.js';
 import { generateCommandKeyFiles, parseCommandPrivateKey } from '../../src/core/protocol/command-keys.js';
 import { expiryOf } from '../../src/core/retention/index.js';
@@ -34,7 +33,6 @@ export function centralKeys(dir: string): CentralKeys {
   writeFileSync(files.commandKey, k.privatePem, { mode: 0o600 });
   writeFileSync(files.commandPub, k.publicPem);
   const command = parseCommandPrivateKey(k.privatePem, PASSPHRASE, 'command.key');
-  createPublicKey(command.key);
   return { dir, ...files, sealTo: parsePublicKey(c.publicPem, 'pub'), sealing: parsePrivateKey(c.privatePem, PASSPHRASE, 'key'), command };
 }
 

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
 import type { MqttConfig } from '../../core/config/index.js';
 import { TalError } from '../../core/errors.js';
+import { readConfiguredFile, readTlsFiles } from '../../core/config/read-files.js';
 import { parseCommandPublicKey } from '../../core/protocol/command.js';
 import { parseTopic } from '../../core/protocol/topics.js';
 import type { Box } from '../box.js';
@@ -21,19 +21,11 @@ export interface BoxSync {
   stop(): Promise<void>;
 }
 
-async function readPem(file: string, field: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    throw new TalError('TAL_CONFIG_UNREADABLE', `${field}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 /** The central command keys the box obeys, by key id; a bad file is named by its place in the config. */
 export async function loadCommandKeys(files: readonly string[]): Promise<Map<string, KeyObject>> {
   const keys = new Map<string, KeyObject>();
   for (const [i, file] of files.entries()) {
-    const pem = (await readPem(file, `mqtt.commandKeys[${i}]`)).toString('utf8');
+    const pem = (await readConfiguredFile(file, `mqtt.commandKeys[${i}]`)).toString('utf8');
     try {
       const { keyId, key } = parseCommandPublicKey(pem);
       keys.set(keyId, key);
@@ -54,13 +46,7 @@ export async function startSync(
   o: { site: string; box: string; clock: Clock; log: Logger; protocolVersion?: 4 | 5; keys?: ReadonlyMap<string, KeyObject> },
 ): Promise<BoxSync> {
   const keys = o.keys ?? (await loadCommandKeys(mqtt.commandKeys));
-  const tls = mqtt.cert || mqtt.ca || mqtt.key
-    ? {
-        ...(mqtt.ca ? { ca: await readPem(mqtt.ca, 'mqtt.ca') } : {}),
-        ...(mqtt.cert ? { cert: await readPem(mqtt.cert, 'mqtt.cert') } : {}),
-        ...(mqtt.key ? { key: await readPem(mqtt.key, 'mqtt.key') } : {}),
-      }
-    : undefined;
+  const tls = await readTlsFiles(mqtt, 'mqtt');
   const { log, clock } = o;
   const outbox = box.store.outbox;
   const link = new Link({
