@@ -4,6 +4,7 @@
 import { benchSweep } from './sweep.js';
 import { benchSyncDrain } from './sync-drain.js';
 import { benchIndexSearch } from './index-search.js';
+import { benchNoticeVerify } from './notice-verify.js';
 import { runDetectors, type DetectorSet } from './detectors.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -165,6 +166,9 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
     }),
   );
 
+  // ---- the recording announcement's verify, per call, against the call's Opus encode ---------
+  const noticeVerify = await benchNoticeVerify();
+
   // ---- the sweeper with 100,000 recordings stored, 20,000 of them expired --------------------
   progress('sweep: 100,000 recordings stored, 20,000 expired');
   const sweepDir = join(tmp, 'sweep');
@@ -218,6 +222,7 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
     syncDrain,
     indexSearch: { ...indexSearch, target: 'search p99 ≤ 50 ms', basis: 'ingest of synthetic calls without fsync, then 200 queries of each kind on the reopened index, limit 50' },
     sweep: { ...sweep, basis: 'one sweeper pass with fsync on, audit entries included; store size on disk before and after the pass and its compaction' },
+    noticeVerify,
     detectors: { ...detectors, basis: 'CPU of the detectors alone on every 20 ms frame of both lines, over CPU of libopus encoding the same frames (everyFrame), medians' },
     opusBare: {
       rtf: cpuRtf(recordedS, bare).median,

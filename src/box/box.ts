@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../core/clock.js';
-import type { Config } from '../core/config/index.js';
+import type { AnnouncementMode, Config } from '../core/config/index.js';
+import type { Notice } from '../core/protocol/messages.js';
 import { lineSignalling, lineVox } from '../core/config/index.js';
 import { OPUS_PRESKIP_48K } from '../core/ogg/index.js';
 import type { PublicSealingKey } from '../core/seal/index.js';
 import { alsaBinding } from './capture/alsa-binding.js';
 import type { CaptureBinding } from './capture/binding.js';
 import { Capture, type CaptureSink } from './capture/capture.js';
-import type { StopBy } from './line/call-fsm.js';
+import type { Direction, StopBy } from './line/call-fsm.js';
 import { lineDetectors } from './line/line-detectors.js';
 import { Line } from './line/line.js';
 import { startSignalSources, type RunningSource } from './signals/router.js';
@@ -20,11 +21,15 @@ import { Retention } from './store/retention.js';
 import { MB, PressureMonitor, StoragePressure, type PressureAssessment } from './store/pressure.js';
 import { AuditLog } from '../core/audit/index.js';
 import { TalError } from '../core/errors.js';
+import type { Announcer } from './notice/announcer.js';
+import { loadAnnouncer } from './notice/load-announcer.js';
+import { NoticeMissRuns } from './notice/miss-run.js';
+import type { PlayerOptions } from './notice/player.js';
 
 const FRAME_MS = 20;
 const SWEEP_INTERVAL_MS = 60_000;
 
-export type AlarmKind = 'capture-lost' | 'storage-write' | 'storage-warning' | 'storage-alarm' | 'storage-floor';
+export type AlarmKind = 'capture-lost' | 'storage-write' | 'storage-warning' | 'storage-alarm' | 'storage-floor' | 'notice-missing';
 
 export interface Alarm {
   kind: AlarmKind;
@@ -43,6 +48,8 @@ export interface BoxOptions {
   stopAfterSamples?: number;
   /** the config file and the SHA-256 of its text, for the audit log's config-load entry */
   configSource?: { file: string; sha256: string };
+  /** how the announcement is played (aplay's command and environment) */
+  player?: PlayerOptions;
 }
 
 /**
@@ -58,6 +65,7 @@ export class Box extends EventEmitter {
   readonly alarms = new Map<AlarmKind, Alarm>();
   private sources: RunningSource[] = [];
   private stopped: Promise<void> | undefined;
+  private ending: Promise<void> | undefined;
 
   private sweeper: ReturnType<typeof setInterval> | undefined;
   readonly retention: Retention;
@@ -70,15 +78,22 @@ export class Box extends EventEmitter {
   /** months new recordings are kept: the config's, or what a `set-retention` command set since */
   private retentionMonthsNow: number;
   readonly startedAt: number;
+  /** the announcement's evidence on each line's last incoming call (R12), for the status */
+  readonly lastNotice = new Map<string, Notice>();
+  /** incoming calls in a row without the announcement, per line (R12) */
+  private readonly noticeMisses: NoticeMissRuns;
 
   private constructor(
     readonly store: RecordingStore,
     readonly audit: AuditLog,
     private readonly opts: BoxOptions,
+    announcer: Announcer,
+    savedMisses: Record<string, number> | undefined,
   ) {
     super();
     const { config, log } = opts;
     this.retentionMonthsNow = config.retention.months;
+    this.noticeMisses = new NoticeMissRuns(config.announcement.missAlarm, savedMisses);
     this.startedAt = (opts.clock ?? systemClock).now();
     this.retention = new Retention(store, { clock: opts.clock ?? systemClock, audit, log });
     this.pressure = new StoragePressure(opts.clock ?? systemClock, { floorFreeBytes: config.storage.minFreeMb * MB, floorFraction: config.storage.floorPercent / 100 });
@@ -132,6 +147,8 @@ export class Box extends EventEmitter {
             this.lastCallEnd.set(record.line, record.end ?? record.start + record.durationMs);
             this.emit('recorded', record);
           },
+          announcer,
+          noticeSettled: (line, call, notice) => this.noticeGiven({ line, direction: call.direction, notice }),
           onStopped: (recordingId, by) => void this.audit.append({ actor: `stop:${by}`, action: 'stop-recording', target: recordingId, result: 'ok', detail: { line: l.id } }),
           log,
         },
@@ -188,6 +205,23 @@ export class Box extends EventEmitter {
     this.emit('fatal', err);
   }
 
+  /** Counts incoming calls without the announcement; a run of them on any line is an alarm. */
+  private noticeGiven(call: { line: string; direction: Direction; notice: Notice }): void {
+    if (call.direction === 'incoming' && call.notice.status !== 'not-applicable') this.lastNotice.set(call.line, call.notice);
+    if (!this.noticeMisses.observe(call)) return;
+    if (!this.store.failure) void this.store.putState('notice-misses', this.noticeMisses.snapshot()).catch(() => {});
+    this.noticeAlarm();
+  }
+
+  private noticeAlarm(): void {
+    const lines = this.noticeMisses.alarming;
+    const runs = lines.map((l) => `${l.line}: the last ${l.run} incoming calls went without the recording announcement`);
+    const message = lines.length > 0 ? `${runs.join('; ')} (R12: callers must be told the call is recorded)` : undefined;
+    if (this.alarms.get('notice-missing')?.message === message) return;
+    this.clear('notice-missing');
+    if (message) this.raise('notice-missing', message);
+  }
+
   private raise(kind: AlarmKind, message: string): void {
     if (this.alarms.has(kind)) return;
     const alarm: Alarm = { kind, message, since: (this.opts.clock ?? systemClock).now() };
@@ -211,6 +245,10 @@ export class Box extends EventEmitter {
     if (!line) return { stopped: false, reason: `no line ${lineId}` };
     if (line.state !== 'active') return { stopped: false, reason: line.state === 'stopped' ? 'recording already stopped' : 'no call is being recorded' };
     return { stopped: line.stopRecording(by) };
+  }
+
+  get announcementMode(): AnnouncementMode {
+    return this.opts.config.announcement.mode;
   }
 
   get sampleRate(): number {
@@ -251,6 +289,8 @@ export class Box extends EventEmitter {
   static async start(opts: BoxOptions): Promise<Box> {
     const clock = opts.clock ?? systemClock;
     const { config } = opts;
+    // Before the store: a bad announcement stops the start with nothing opened.
+    const announcer = await loadAnnouncer(config, { clock, ...(opts.player ? { player: opts.player } : {}) });
     const store = await RecordingStore.open(config.storage.path, { clock });
     const audit = await AuditLog.open(store.level, { clock });
     await audit.append({
@@ -271,7 +311,8 @@ export class Box extends EventEmitter {
       opts.log.warn({ recording: r.id, line: r.line, durationMs: r.durationMs }, 'recording left open by a crash finalised as truncated');
       await audit.append({ actor: 'system', action: 'recover', target: r.id, result: 'ok', detail: { durationMs: r.durationMs } });
     }
-    const box = new Box(store, audit, opts);
+    const box = new Box(store, audit, opts, announcer, await store.getState<Record<string, number>>('notice-misses'));
+    box.noticeAlarm();
     const set = await store.getState<{ months: number; configMonths: number }>('retention-months');
     // A command's retention holds until the config file itself is changed.
     if (set && set.configMonths === config.retention.months) box.retentionMonthsNow = set.months;
@@ -304,16 +345,24 @@ export class Box extends EventEmitter {
     return this.sweeping;
   }
 
+  /** Stops capture and signalling, ends the calls in progress and waits until every recording is written. */
+  endCalls(): Promise<void> {
+    this.ending ??= (async () => {
+      await Promise.all(this.sources.map((s) => s.close()));
+      await this.capture.stop();
+      const end = Math.min(this.capture.samples, this.opts.stopAfterSamples ?? Infinity);
+      await Promise.all(this.lines.map((l) => l.close(end)));
+    })();
+    return this.ending;
+  }
+
   /** Stops capture, ends calls in progress, writes everything and closes the store. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       clearInterval(this.sweeper);
       await this.sweeping;
       await this.monitor.stop();
-      await Promise.all(this.sources.map((s) => s.close()));
-      await this.capture.stop();
-      const end = Math.min(this.capture.samples, this.opts.stopAfterSamples ?? Infinity);
-      await Promise.all(this.lines.map((l) => l.close(end)));
+      await this.endCalls();
       if (!this.store.failure) {
         await this.store.putState('storage-pressure', this.pressure.snapshot()).catch(() => {});
         await this.audit.append({ actor: 'system', action: 'service-stop', result: 'ok', detail: { refusedCalls: this.refusedCalls } }).catch(() => {});

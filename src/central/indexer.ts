@@ -129,8 +129,13 @@ export class Indexer {
   alarms(): Alarm[] {
     const now = this.o.clock.now();
     const fleet = this.fleet.list(now).flatMap((b): Alarm[] => {
-      if (b.state === 'lost') return [{ kind: 'box-lost', site: b.site, box: b.box, since: b.lastSeen, message: 'the box is silent: check its network and power' }];
-      return (b.status?.alarms ?? []).map((a) => ({ kind: a.kind, site: b.site, box: b.box, since: a.since, message: a.message }));
+      const reported = (b.status?.alarms ?? []).map((a) => ({ kind: a.kind, site: b.site, box: b.box, since: a.since, message: a.message }));
+      if (b.state !== 'lost') return reported;
+      // What a silent box last reported still stands until it says otherwise.
+      return [
+        { kind: 'box-lost', site: b.site, box: b.box, since: b.lastSeen, message: 'the box is silent: check its network and power' },
+        ...reported.map((a) => ({ ...a, message: `${a.message} (last reported before the box went silent)` })),
+      ];
     });
     const unreadable = [...this.ingest.unreadableNumbers.values()].map((u): Alarm => ({
       kind: 'numbers-unreadable', site: u.site, box: u.box, since: u.since,

@@ -8,6 +8,7 @@ import { simulate } from './simulate.js';
 import { audit } from './audit.js';
 import { indexer } from './indexer.js';
 import { user } from './user.js';
+import { announce } from './announce.js';
 import { deleteRecording, hold, release, sweep } from './retention.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
@@ -23,6 +24,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   audit,
   indexer,
   user,
+  announce,
   demo,
 };
 
@@ -46,6 +48,8 @@ const usage = `usage: tallennin <command> [options]
   user list --config FILE                     list status-page accounts (name, role, created)
   user remove --config FILE --name NAME       remove an account; its sessions end
   user passwd --config FILE --name NAME       set a new password for an account
+  announce play --config FILE --line ID       play the recording announcement on a line's playback device
+  announce check --config FILE --audio FILE   score a call's first seconds (WAV or Ogg Opus) against the announcement
   indexer --config FILE                       run the central indexer (ingest, search API, fleet commands)
   indexer token --name NAME --role ROLE [--sites A,B]
                                               make an API token for the indexer config

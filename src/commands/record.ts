@@ -19,6 +19,8 @@ import { parse, required } from './args.js';
 const usage = 'tallennin record --config FILE [--duration SECONDS]';
 /** sysexits.h: a temporary failure, try again later */
 const EX_TEMPFAIL = 75;
+/** On stop, how long to wait for the indexer to acknowledge what is waiting; the rest goes at the next start. */
+const DRAIN_MS = 5000;
 
 /**
  * `record`: the box's service. Runs until SIGTERM/SIGINT, or, with --duration, until that much
@@ -67,12 +69,15 @@ export async function record(argv: string[]): Promise<void> {
   });
   const sync = config.mqtt && commandKeys ? await startSync(box, config.mqtt, { site: config.box.site, box: config.box.id, clock: systemClock, log, keys: commandKeys }) : undefined;
   if (!config.mqtt) log.warn('no mqtt section: recording on its own, reporting to no indexer');
+  if (config.announcement.mode === 'off') log.warn('announcement.mode is off: the box neither plays nor checks the recording announcement (R12); every recording says not-applicable');
   const page = await startPage(box, sync, config, log);
   const led = statusLed({ config: config.led, source: box, ...(sync ? { link: sync.link } : {}), backlog: () => box.store.outbox.backlog(), log });
   led.start();
   await ended;
   await page?.close();
-  await sync?.stop();
+  // The calls in progress are written and handed to the indexer before the link closes.
+  await box.endCalls();
+  await sync?.stop({ drainMs: DRAIN_MS });
   await box.stop();
   // Last: a recorder that is not running must not leave the LED saying all is well.
   await led.stop();

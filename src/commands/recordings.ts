@@ -24,11 +24,12 @@ export async function recordings(argv: string[]): Promise<void> {
         signalling: r.signalling,
         clip: r.clip,
         ...(r.stopped ? { stoppedAt: new Date(r.stopped.at).toISOString(), stoppedBy: r.stopped.by } : {}),
+        ...(r.notice ? { notice: r.notice } : {}),
       };
       process.stdout.write(
         args.json
           ? `${JSON.stringify(row)}\n`
-          : `${row.id}  ${row.line}  ${row.start}  ${(row.durationMs / 1000).toFixed(1)} s  ${row.direction}${row.truncated ? '  truncated' : ''}${row.stoppedBy ? `  stopped (${row.stoppedBy})` : ''}\n`,
+          : `${row.id}  ${row.line}  ${row.start}  ${(row.durationMs / 1000).toFixed(1)} s  ${row.direction}${row.truncated ? '  truncated' : ''}${row.stoppedBy ? `  stopped (${row.stoppedBy})` : ''}${row.notice ? `  announcement ${row.notice.status}` : ''}\n`,
       );
     }
   } finally {

@@ -24,6 +24,7 @@ export const errorCodes = {
   TAL_ACCOUNT_INVALID: 'an account was refused (name, role or password), or the accounts file cannot be read or written or is not in the expected format; the message names what',
   TAL_ACCOUNT_NOT_FOUND: 'no account with that name',
   TAL_ANNOUNCEMENT_INVALID: 'the recording announcement file is missing, unreadable, not WAV or Ogg Opus, or not a usable announcement; the message names the file and what is wrong',
+  TAL_PLAYBACK_DEVICE: 'the announcement could not be played on the playback device; the message gives the ALSA error',
   TAL_USAGE: 'the command line is not valid',
 } as const;
 

@@ -87,6 +87,7 @@ interface ApiCall {
   durationMs: number;
   direction: string;
   expiresAt: number;
+  notice?: { status: string };
 }
 
 async function get<T>(c: Central, path: string): Promise<T> {
@@ -107,7 +108,8 @@ export async function showIndex(c: Central, expected: number, someNumber: string
   say(`   The box sent each call over MQTT as it ended; the indexer acknowledged it, and only then did`);
   say(`   the box let it leave its outbox. \`GET ${c.apiUrl}/api/calls\` now lists ${calls.length}:`);
   for (const call of [...calls].reverse()) {
-    say(`     ${call.line}  ${hhmmss(call.start)}  ${seconds(call.durationMs).padStart(7)}  ${call.direction.padEnd(8)}  kept until ${new Date(call.expiresAt).toISOString().slice(0, 10)}`);
+    const notice = call.notice ? `  announcement ${call.notice.status}` : '';
+    say(`     ${call.line}  ${hhmmss(call.start)}  ${seconds(call.durationMs).padStart(7)}  ${call.direction.padEnd(8)}  kept until ${new Date(call.expiresAt).toISOString().slice(0, 10)}${notice}`);
   }
   if (someNumber) {
     const spaced = someNumber.replace(/^(\d{3})(\d{3})(\d+)$/, '$1 $2 $3');

@@ -18,7 +18,9 @@ import { unsealMetadata } from '../core/recording/unseal.js';
 import { parsePrivateKey } from '../core/seal/index.js';
 import { callTable, hhmmss, indent, seconds } from './report.js';
 import { showIndex, spawnLogged, startCentral, type Central } from './central.js';
-import { lineId, matchCalls, SCENARIO, SECONDS, type Listed } from './scenario.js';
+import { lineId, matchCalls, SCENARIO, SECONDS, withAnnouncement, type Listed } from './scenario.js';
+import { loadAnnouncement } from '../box/notice/announcement-file.js';
+import { ANNOUNCEMENT_TEXT, onTheLine, speakAnnouncement } from './announcement.js';
 
 const usage = 'tallennin demo [--dir DIR]   (default DIR: ./demo-output)';
 const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
@@ -75,9 +77,19 @@ export async function demo(argv: string[]): Promise<void> {
     say(`   An MQTT broker (aedes, embedded in this demo) listens on ${central.brokerUrl}, and the central`);
     say(`   indexer (\`tallennin indexer --config ${show(join(dir, 'indexer.yaml'))}\`) serves its API on ${central.apiUrl}.`);
 
+    doing = 'speaking the recording announcement (espeak-ng)';
+    const announcementFile = join(dir, 'announcement.wav');
+    const announcement = speakAnnouncement(announcementFile) ? await loadAnnouncement(announcementFile, SCENARIO.rate) : undefined;
+
     doing = 'making the trunk audio';
-    const trunk = makeTrunk(SCENARIO);
+    const trunk = makeTrunk(withAnnouncement(announcement && onTheLine(announcement)));
     say(`3. A simulated trunk: ${SECONDS} s, ${SCENARIO.channels} lines, ${trunk.truth.length} calls, ${speechWords(trunk)}.`);
+    say(
+      announcement
+        ? `   The recording announcement, "${ANNOUNCEMENT_TEXT}", spoken by espeak-ng\n` +
+            `   (${show(announcementFile)}): the exchange plays it at the start of each incoming call, and the box checks it did.`
+        : '   espeak-ng is not installed: no recording announcement, and the box is told not to check for one (mode off).',
+    );
     for (const t of trunk.truth) say(`     ${lineId(t.line)}: someone talks from ${clock(t.startMs)} to ${clock(t.endMs)}`);
 
     doing = 'setting up the ALSA capture device';
@@ -86,7 +98,7 @@ export async function demo(argv: string[]): Promise<void> {
     running.fifo = fifo;
     const alsa = alsaFileDevice(join(dir, 'alsa-config'), 'trunk', fifo);
     const config = join(dir, 'box.yaml');
-    await writeFile(config, boxYaml(alsa.device, central.brokerUrl));
+    await writeFile(config, boxYaml(alsa.device, central.brokerUrl, announcement !== undefined));
     say(`4. ALSA capture device "${alsa.device}" (the file plugin, defined in ${show(join(dir, 'alsa-config/alsa/asoundrc'))})`);
     say(`   reads the trunk from the FIFO ${show(fifo)}, fed in real time. Box configuration: ${show(config)}`);
 
@@ -138,7 +150,7 @@ What happened: the recorder captured ${SECONDS} s from a real ALSA device and fo
 their sound alone (VOX). It read each caller's number from the DTMF caller ID sent before the ring,
 the number dialled out from the keyed digits, stopped recording at once when staff keyed *0# for a
 caller who asked (nothing after that moment was stored), and ended a call at the far end's busy
-tone. It encoded each call with Opus and sealed it, numbers included, as it was written. The box only ever held
+tone.${announcement ? ' It compared the start of each call with the recording announcement and kept, with\nthe recording, whether the caller heard it (the "announcement" column; R12).' : ''} It encoded each call with Opus and sealed it, numbers included, as it was written. The box only ever held
 the public key (${show(join(keys, 'controller.pub'))}): it cannot play back what it recorded.
 Only the private key (${show(key)}) and its passphrase can unseal a recording, as the export did.
 Each finished call went to the central indexer over MQTT (numbers still sealed), and stayed in
@@ -155,6 +167,10 @@ List:    ${cmd} recordings --config ${show(config)}
 Export:  ${cmd} export --config ${show(config)} --key ${show(key)} --id ID --out call.opus
          (it asks for the passphrase, or reads it from TALLENNIN_KEY_PASSPHRASE)`);
 
+    const unheard = announcement ? listed.filter((r) => r.direction === 'incoming' && r.notice?.status !== 'heard') : [];
+    if (unheard.length > 0) {
+      throw new Failure(`the box did not hear the announcement the exchange played on ${unheard.length} incoming call${unheard.length === 1 ? '' : 's'}: ${unheard.map((r) => `${r.line} ${r.notice?.status ?? 'no evidence'}`).join(', ')}`);
+    }
     if (wrong > 0) {
       throw new Failure(
         `the recordings do not match the calls: ${found} of ${trunk.truth.length} calls were found as one recording each, ` +
@@ -325,7 +341,7 @@ async function stopAll(running: Running): Promise<void> {
   await Promise.race([stopFeeder(running), new Promise((r) => setTimeout(r, 3000))]);
 }
 
-function boxYaml(device: string, brokerUrl: string): string {
+function boxYaml(device: string, brokerUrl: string, announcement: boolean): string {
   return `# Written by \`tallennin demo\`. Relative paths are relative to this file.
 box: { id: demo-1, site: demo }
 # "${device}" is an ALSA device of the file plugin (alsa-config/alsa/asoundrc): it reads the
@@ -343,7 +359,14 @@ seal: { publicKey: keys/controller.pub }
 # The box reports to the indexer through the broker, outward only; on loopback plain MQTT is
 # allowed, anywhere else the box insists on TLS with a client certificate.
 mqtt: { url: "${brokerUrl}", commandKeys: [keys/command.pub] }
-`;
+${
+  announcement
+    ? `# The exchange plays the recording announcement (R12); the box compares the first seconds of each
+# call with announcement.wav and records whether the caller heard it.
+announcement: { mode: verify, file: announcement.wav }
+`
+    : ''
+}`;
 }
 
 function speechWords(trunk: Trunk): string {

@@ -15,9 +15,9 @@ export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
  * how long the recording runs before the first word and after the last (negative: words cut).
  */
 export function callTable(matches: Match[], numbers: Map<string, { calling?: string; called?: string }>): string {
-  const rows = [['line', 'recorded at', 'length', 'the call', 'speech on the trunk (the truth)', 'before / after']];
+  const rows = [['line', 'recorded at', 'length', 'the call', 'announcement', 'speech on the trunk (the truth)', 'before / after']];
   for (const { recording: r, truth: t } of matches) {
-    const rec = r ? [hhmmss(Date.parse(r.start)), seconds(r.durationMs) + (r.truncated ? ' (truncated)' : ''), describe(r, numbers.get(r.id) ?? {})] : ['—', 'missed', ''];
+    const rec = r ? [hhmmss(Date.parse(r.start)), seconds(r.durationMs) + (r.truncated ? ' (truncated)' : ''), describe(r, numbers.get(r.id) ?? {}), noticeWords(r)] : ['—', 'missed', '', ''];
     const truth = t ? `${hhmmss(t.startMs)} – ${hhmmss(t.endMs)}  (${seconds(t.endMs - t.startMs)})` : 'none: a false start';
     const after = r?.stoppedBy ? 'stopped' : r && t ? seconds(Date.parse(r.end) - t.endMs) : '';
     const margins = r && t ? `${seconds(t.startMs - Date.parse(r.start))} / ${after}` : '';
@@ -25,6 +25,13 @@ export function callTable(matches: Match[], numbers: Map<string, { calling?: str
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   return rows.map((row) => '  ' + row.map((cell, c) => cell.padEnd(widths[c]!)).join('   ').trimEnd()).join('\n');
+}
+
+/** The evidence that the caller was told the call is recorded: "heard (0.81)", "not applicable". */
+function noticeWords(r: Listed): string {
+  if (!r.notice) return '';
+  const score = r.notice.score !== undefined ? ` (${r.notice.score.toFixed(2)})` : '';
+  return r.notice.status.replace('-', ' ') + score;
 }
 
 /** Direction, number and how it ended, as a person would say it. */

@@ -20,6 +20,19 @@ export const SCENARIO: Scenario = {
 
 export const SECONDS = SCENARIO.durationMs / 1000;
 
+/**
+ * The scenario, with the exchange playing the recording announcement on each incoming call (R12).
+ * The talk is shorter by as much, so every call still ends where the scenario's timeline has it.
+ */
+export function withAnnouncement(announcement: Int16Array | undefined): Scenario {
+  if (!announcement) return SCENARIO;
+  const ms = (announcement.length / SCENARIO.rate) * 1000;
+  return {
+    ...SCENARIO,
+    calls: SCENARIO.calls.map((c) => (c.direction === 'incoming' ? { ...c, announcement, talkMs: Math.max(3000, c.talkMs - ms) } : c)),
+  };
+}
+
 /** The box.yaml line id of a trunk channel. */
 export const lineId = (channel: number): string => `line-${channel + 1}`;
 
@@ -35,6 +48,7 @@ export interface Listed {
   direction: 'incoming' | 'outgoing' | 'unknown';
   clip: 'ok' | 'withheld' | 'unavailable' | 'none';
   stoppedBy?: string;
+  notice?: { status: string; score?: number };
 }
 
 export interface Match {

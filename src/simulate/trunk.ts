@@ -22,6 +22,8 @@ export interface ScenarioCall {
   stopCode?: string;
   /** how the far end leaves: just silence, or the exchange's busy tone after the hang-up */
   farEnd?: 'silence' | 'busy';
+  /** incoming: the exchange plays this (the recording announcement, R12) 200 ms after the answer */
+  announcement?: Int16Array;
 }
 
 export interface Scenario {
@@ -42,9 +44,11 @@ export interface TrueCall {
   number?: string;
   /** ms from the start of the trunk: answer (incoming) or handset lifted (outgoing) */
   answerMs: number;
-  /** first and last audible sample of the conversation */
+  /** first and last audible sample of the call: the announcement (when the exchange plays one), the conversation */
   startMs: number;
   endMs: number;
+  /** the exchange's announcement began here */
+  announcementMs?: number;
   /** the stop code's first tone began here */
   stopMs?: number;
   /** the line hung up (on-hook) */
@@ -123,15 +127,22 @@ export function makeTrunk(s: Scenario): Trunk {
       at += smp(2500); // ringback, then the called party answers
     }
     if (direction === 'incoming') serial.push({ atMs: ms(answer), text: detailLine(unitLine, 'F') });
+    let announcementMs: number | undefined;
+    if (direction === 'incoming' && call.announcement) {
+      announcementMs = ms(answer) + 200;
+      at = put(call.announcement, answer + smp(200));
+    }
 
     // The conversation: sentences with short pauses; the stop code keyed in a pause.
     let t = Math.max(at, answer) + smp(300);
-    const start = t;
+    const talkStart = t;
+    // The first audible sample: the exchange's announcement, when it plays one, else the talk.
+    const start = announcementMs !== undefined ? answer + smp(200) : t;
     const until = t + smp(call.talkMs);
     let end = t;
     let stopMs: number | undefined;
     while (t < until) {
-      if (call.stopCodeAtMs !== undefined && stopMs === undefined && t - start >= smp(call.stopCodeAtMs)) {
+      if (call.stopCodeAtMs !== undefined && stopMs === undefined && t - talkStart >= smp(call.stopCodeAtMs)) {
         stopMs = ms(t);
         t = put(keyed(call.stopCode ?? '*0#', rate), t) + smp(500);
       }
@@ -166,6 +177,7 @@ export function makeTrunk(s: Scenario): Trunk {
       answerMs: ms(answer),
       startMs: ms(start),
       endMs: ms(end),
+      ...(announcementMs !== undefined ? { announcementMs } : {}),
       ...(stopMs !== undefined ? { stopMs } : {}),
       hangupMs: ms(hangup),
     });

@@ -20,7 +20,7 @@ export interface BoxFixture {
 }
 
 /** A box in a temp folder: controller keys, an ALSA file device named `trunk` over `infile`, a config. */
-export function boxFixture(opts: { infile: string; channels: number; extraYaml?: string; dir?: string }): BoxFixture {
+export function boxFixture(opts: { infile: string; channels: number; extraYaml?: string; dir?: string; lineYaml?: (channel: number) => string }): BoxFixture {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'tallennin-'));
   mkdirSync(join(dir, 'keys'), { recursive: true });
   const { privatePem, publicPem } = generateControllerKeys(PASSPHRASE);
@@ -29,7 +29,7 @@ export function boxFixture(opts: { infile: string; channels: number; extraYaml?:
   writeFileSync(keyFile, privatePem, { mode: 0o600 });
   writeFileSync(pubFile, publicPem);
   const { env } = alsaFileDevice(join(dir, 'xdg'), 'trunk', opts.infile);
-  const lines = Array.from({ length: opts.channels }, (_, c) => `  - { id: line-${c + 1}, channel: ${c} }`).join('\n');
+  const lines = Array.from({ length: opts.channels }, (_, c) => `  - { id: line-${c + 1}, channel: ${c}${opts.lineYaml ? `, ${opts.lineYaml(c)}` : ''} }`).join('\n');
   const config = join(dir, 'box.yaml');
   writeFileSync(
     config,

@@ -5,6 +5,8 @@ import type { RecordingWriter } from '../recorder/recording-writer.js';
 import type { RecordingRecord } from '../store/recording-record.js';
 import { callStep, createCallFsm, stopCodePending, type CallFsm, type CallFsmOptions, type CallInfo, type LineAction, type LineInput, type StopBy, type UntimedInput } from './call-fsm.js';
 import { VoxDetector, type LineDetector } from './detectors.js';
+import type { Announcer, NoticeSession } from '../notice/announcer.js';
+import type { Notice } from '../../core/protocol/messages.js';
 
 export interface LineOptions {
   id: string;
@@ -28,6 +30,10 @@ export interface LineDeps {
   onRecorded(record: RecordingRecord): void;
   /** a recording was stopped on a caller's request (R13): an audited event */
   onStopped(recordingId: string, by: StopBy): void;
+  /** the recording announcement (R12): plays or verifies it on each call; none: mode off */
+  announcer?: Announcer;
+  /** a call's recording ended with this evidence: in the calls' order, as they end */
+  noticeSettled?(line: string, call: CallInfo, notice: Notice): void;
   log: Logger;
 }
 
@@ -52,6 +58,9 @@ export class Line {
   /** capture position of the ring's sample 0: the ring restarts after a discontinuity */
   private ringBase = 0;
   private recording: RecordingWriter | undefined;
+  /** the announcement's evidence for the recording in progress; the call it is about */
+  private notice: NoticeSession | undefined;
+  private call: CallInfo | undefined;
   private pending: Pending[] = [];
   private position = 0;
   private readonly delay: number;
@@ -88,6 +97,7 @@ export class Line {
     this.position = position + frame.length;
     this.ring.push(frame);
     if (this.recording) this.pending.push({ position, frame });
+    this.notice?.feed(frame);
     // Most frames carry no event at all: nothing is allocated for them.
     let inputs: LineInput[] | undefined;
     for (const d of this.detectors) {
@@ -154,10 +164,13 @@ export class Line {
           break;
         }
         this.pending = [{ position: from, frame: this.ring.readFrom(from - this.ringBase, this.ring.endSample) }];
+        this.call = a.call;
+        this.beginNotice(this.recording, a.call, this.pending[0]!.frame);
         this.deps.log.info({ line: this.opts.id, recording: this.recording.id, direction: a.call.direction, source: a.call.source }, 'call started');
         break;
       }
       case 'update':
+        this.call = a.call;
         this.recording?.setCall(a.call);
         break;
       case 'stop':
@@ -174,6 +187,13 @@ export class Line {
         this.vox.reset(this.position);
         break;
     }
+  }
+
+  /** The announcement's part in a new recording, fed the audio it already holds (the pre-roll). */
+  private beginNotice(recording: RecordingWriter, call: CallInfo, held: Int16Array): void {
+    if (!this.deps.announcer) return;
+    this.notice = this.deps.announcer.begin(this.opts.id, call, (notice) => recording.setNotice(notice));
+    this.notice.feed(held);
   }
 
   /** Hands the encoder every pending frame that is old enough and not held back. */
@@ -207,6 +227,13 @@ export class Line {
     this.feedUpTo(end);
     this.pending = [];
     this.recording = undefined;
+    if (this.notice) {
+      // Settled before the final record is written, so that it goes out with the call.
+      const notice = this.notice.end(this.call!);
+      recording.setNotice(notice, false);
+      this.notice = undefined;
+      this.deps.noticeSettled?.(this.opts.id, this.call!, notice);
+    }
     const done = recording.finish(reason, stopped).then((record) => {
       this.deps.log.info({ line: this.opts.id, recording: record.id, durationMs: record.durationMs, reason }, 'call recorded');
       this.deps.onRecorded(record);
@@ -222,5 +249,7 @@ export class Line {
     this.finish(at, 'max-length');
     this.recording = this.deps.startRecording(this.opts.id, this.deps.timeOf(at), call);
     this.pending = [];
+    // The caller was told (or not) at the call's start, which the previous recording holds.
+    if (this.deps.announcer) this.recording?.setNotice({ status: 'not-applicable', reason: 'continuation' }, false);
   }
 }

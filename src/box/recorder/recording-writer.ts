@@ -6,6 +6,7 @@ import type { CallInfo, StopBy } from '../line/call-fsm.js';
 import type { RecordingStore } from '../store/recording-store.js';
 import type { OpusParams, RecordingRecord, SealedCallMeta } from '../store/recording-record.js';
 import type { FrameEncoder } from './opus-encoder.js';
+import type { Notice } from '../../core/protocol/messages.js';
 
 export interface WriterDeps {
   store: RecordingStore;
@@ -84,6 +85,18 @@ export class RecordingWriter {
     const fields = { direction: call.direction, signalling: call.source, clip: call.clip };
     if (Object.keys(meta).length === 0) return fields;
     return { ...fields, sealedMeta: sealMetadata(this.contentKey, id, meta, version).toString('base64'), metaVersion: version };
+  }
+
+  /**
+   * The evidence that the caller was told the call is recorded (R12). Written at once when it is
+   * settled mid-call, so that a crash keeps it; at the call's end it goes with the final record.
+   */
+  setNotice(notice: Notice, write = true): void {
+    if (this.finished) return;
+    this.record = { ...this.record, notice };
+    if (!write) return;
+    const snapshot = this.record;
+    this.queue = this.write(() => this.deps.store.putRecording(snapshot));
   }
 
   /** ms since epoch of the first sample kept (pre-roll included) */

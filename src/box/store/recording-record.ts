@@ -48,6 +48,8 @@ export interface RecordingRecord {
   metaVersion?: number;
   /** a caller asked that recording stop (R13): when (ms since epoch) and how */
   stopped?: { at: number; by: StopBy };
+  /** whether the caller was told the call is recorded (R12); absent until settled */
+  notice?: Notice;
   /** the retention configured when the call was recorded (R4) */
   retentionMonths: number;
   /** when the audio must be gone: the normal expiry, or a hold's, never past start + 12 months */
@@ -56,7 +58,7 @@ export interface RecordingRecord {
 }
 
 // Holds travel to the indexer as they are kept here: one type for both (src/core/protocol/messages.ts).
-import type { HoldInfo } from '../../core/protocol/messages.js';
+import type { HoldInfo, Notice } from '../../core/protocol/messages.js';
 export { HOLD_REASONS, type HoldReason } from '../../core/protocol/messages.js';
 export type Hold = HoldInfo;
 

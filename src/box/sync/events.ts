@@ -30,6 +30,7 @@ export function recordingEvent(r: RecordingRecord): RecordingEvent {
     ...(r.sealedMeta !== undefined ? { sealedMeta: r.sealedMeta, metaVersion: r.metaVersion ?? 0 } : {}),
     wrappedKey: r.wrappedKey, keyId: r.keyId, chunks: r.chunks, gapMs: r.gapMs,
     ...(r.stopped ? { stopped: r.stopped } : {}),
+    ...(r.notice ? { notice: r.notice } : {}),
     retentionMonths: r.retentionMonths, expiresAt: r.expiresAt, holds: r.holds ?? [], audio: r.audio,
   };
 }

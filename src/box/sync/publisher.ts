@@ -68,6 +68,19 @@ export class EventPublisher {
     this.poke();
   }
 
+  /**
+   * Resolves once the indexer has acknowledged every event, or `timeoutMs` passed (the link may
+   * still be coming up): a recorder that stops (an update, a restart) first hands over what it has.
+   */
+  async drained(timeoutMs: number): Promise<boolean> {
+    const until = this.o.clock.now() + timeoutMs;
+    for (;;) {
+      if ((await this.outbox.backlog()) === 0) return true;
+      if (this.o.clock.now() >= until) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** An ack is overdue: everything not acknowledged goes again (the indexer ingests by seq, so twice is harmless). */
   async retryIfStalled(retryMs: number): Promise<boolean> {
     const now = this.o.clock.now();

@@ -18,7 +18,8 @@ export interface BoxSync {
   publisher: EventPublisher;
   /** publishes `status` (retained) and the audit chain's head now */
   report(): Promise<void>;
-  stop(): Promise<void>;
+  /** `drainMs`: first wait up to this long for the indexer to acknowledge every event */
+  stop(o?: { drainMs?: number }): Promise<void>;
 }
 
 /** The central command keys the box obeys, by key id; a bad file is named by its place in the config. */
@@ -90,11 +91,14 @@ export async function startSync(
     link,
     publisher,
     report,
-    stop: async () => {
+    stop: async (o: { drainMs?: number } = {}) => {
+      if (o.drainMs) await publisher.drained(o.drainMs);
       clearInterval(timer);
       publisher.stop();
       box.off('alarm', reportSoon);
       box.off('alarm-cleared', reportSoon);
+      // The retained status outlives the recorder: it must show the alarms in force when it stopped.
+      await report().catch(() => {});
       await link.stop();
     },
   };

@@ -32,7 +32,12 @@ export async function boxStatus(box: Box, outbox: Outbox, now: number, deps: { s
     boot: outbox.boot,
     version: VERSION,
     uptimeS: Math.round((now - box.startedAt) / 1000),
-    lines: box.lines.map((l) => ({ id: l.id, state: l.state, ...(box.lastCallEnd.has(l.id) ? { lastCallEnd: box.lastCallEnd.get(l.id)! } : {}) })),
+    lines: box.lines.map((l) => ({
+      id: l.id, state: l.state,
+      ...(box.lastCallEnd.has(l.id) ? { lastCallEnd: box.lastCallEnd.get(l.id)! } : {}),
+      ...(box.lastNotice.has(l.id) ? { notice: box.lastNotice.get(l.id)!.status } : {}),
+    })),
+    announcement: box.announcementMode,
     capture: { state: cap.state, overruns: cap.overruns, gapsMs: Math.round((cap.discardedSamples / box.sampleRate) * 1000) },
     disk: disk
       ? { freeBytes: disk.freeBytes, totalBytes: disk.totalBytes, usedPercent: Math.round(disk.usedFraction * 1000) / 10, ...(disk.daysLeft !== null ? { daysLeft: Math.floor(disk.daysLeft) } : {}), level: disk.level }

@@ -56,6 +56,7 @@ function applyRecording(prev: Entry, site: string, box: string, seq: number, b: 
   };
   if (b.endReason !== undefined) call.endReason = b.endReason;
   if (b.stopped !== undefined) call.stopped = b.stopped;
+  if (b.notice !== undefined) call.notice = b.notice;
   if (deleted) call.deleted = deleted;
   else {
     call.sealed = { wrappedKey: b.wrappedKey, keyId: b.keyId, chunks: b.chunks, audio: b.audio };

@@ -66,14 +66,14 @@ export function idOfKey(key: string): string {
   return key.slice(key.lastIndexOf('!') + 1);
 }
 
-/** What a search filters on without reading the entry: `site!box!line!direction`. */
-export function filterValue(call: Pick<IndexedCall, 'site' | 'box' | 'line' | 'direction'>): string {
-  return `${call.site}!${call.box}!${call.line}!${call.direction}`;
+/** What a search filters on without reading the entry: `site!box!line!direction!notice` (notice '' when the box sent none). */
+export function filterValue(call: Pick<IndexedCall, 'site' | 'box' | 'line' | 'direction' | 'notice'>): string {
+  return `${call.site}!${call.box}!${call.line}!${call.direction}!${call.notice?.status ?? ''}`;
 }
 
-export function parseFilterValue(value: string): { site: string; box: string; line: string; direction: string } {
-  const [site = '', box = '', line = '', direction = ''] = value.split('!');
-  return { site, box, line, direction };
+export function parseFilterValue(value: string): { site: string; box: string; line: string; direction: string; notice: string } {
+  const [site = '', box = '', line = '', direction = '', notice = ''] = value.split('!');
+  return { site, box, line, direction, notice };
 }
 
 /** Every index key of a call as it stands, by index; the value each holds. */

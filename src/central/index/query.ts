@@ -3,6 +3,7 @@
 import { blindIndex, normaliseNumber } from './numbers.js';
 import { callSuffix, decodeCursor, KEY_PART, parseFilterValue, prefixEnd, type IndexName } from './keys.js';
 import type { CallQuery } from './types.js';
+import { NOTICE_STATUSES } from '../../core/protocol/messages.js';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 500;
@@ -24,6 +25,7 @@ export function plan(q: CallQuery, blindKey: Buffer, countryCode: string): Plan 
     if (v !== undefined && (typeof v !== 'string' || !KEY_PART.test(v))) throw new TypeError(`${field}: not a valid ${field} id`);
   }
   if (q.direction !== undefined && !DIRECTIONS.has(q.direction)) throw new TypeError('direction: must be incoming, outgoing or unknown');
+  if (q.notice !== undefined && !NOTICE_STATUSES.includes(q.notice)) throw new TypeError(`notice: must be one of ${NOTICE_STATUSES.join(', ')}`);
   if (q.sites !== undefined && (!Array.isArray(q.sites) || q.sites.some((s) => typeof s !== 'string'))) {
     throw new TypeError('sites: must be a list of site ids');
   }
@@ -69,8 +71,8 @@ function range(prefix: string, from: number | undefined, to: number | undefined,
 }
 
 function filter(q: CallQuery, sites: Set<string> | undefined): (value: string) => boolean {
-  const { site, line, box, direction } = q;
-  if (site === undefined && line === undefined && box === undefined && direction === undefined && !sites) return () => true;
+  const { site, line, box, direction, notice } = q;
+  if (site === undefined && line === undefined && box === undefined && direction === undefined && notice === undefined && !sites) return () => true;
   return (value) => {
     const v = parseFilterValue(value);
     return (
@@ -78,7 +80,8 @@ function filter(q: CallQuery, sites: Set<string> | undefined): (value: string) =
       (sites === undefined || sites.has(v.site)) &&
       (line === undefined || v.line === line) &&
       (box === undefined || v.box === box) &&
-      (direction === undefined || v.direction === direction)
+      (direction === undefined || v.direction === direction) &&
+      (notice === undefined || v.notice === notice)
     );
   };
 }

@@ -2,7 +2,7 @@
 // clear: `sealedMeta` (opened only with the controller key, for a stated purpose) and a keyed
 // blind index (HMAC-SHA-256 of the normalised number) that finds calls by number without
 // holding the number.
-import type { EventMessage, HoldInfo, RecordingEvent } from '../../core/protocol/messages.js';
+import type { EventMessage, HoldInfo, Notice, NoticeStatus, RecordingEvent } from '../../core/protocol/messages.js';
 
 export type Direction = RecordingEvent['direction'];
 
@@ -19,6 +19,8 @@ export interface IndexedCall {
   state: RecordingEvent['state'];
   endReason?: string;
   stopped?: { at: number; by: string };
+  /** whether the caller was told the call is recorded (R12), as the box found */
+  notice?: Notice;
   retentionMonths: number;
   expiresAt: number;
   holds: HoldInfo[];
@@ -43,6 +45,8 @@ export interface CallQuery {
   line?: string;
   box?: string;
   direction?: Direction;
+  /** the announcement's evidence: `not-heard` finds the callers who were not told (R12) */
+  notice?: NoticeStatus;
   /** a phone number in any common spelling (040 123 4567, +358401234567, 00358…) */
   number?: string;
   /** default 50, at most 500 */

@@ -17,7 +17,31 @@ const isWhole = (v: unknown, min: number, max: number): v is number =>
 const isDbfs = (v: unknown): v is number => typeof v === 'number' && v >= -96 && v <= 0;
 
 export function crossChecks(data: unknown): Finding[] {
-  return [...lineChecks(data), ...signalChecks(data), ...voxChecks(data), ...clipChecks(data), ...pairChecks(data)];
+  return [...lineChecks(data), ...signalChecks(data), ...voxChecks(data), ...clipChecks(data), ...pairChecks(data), ...announcementChecks(data)];
+}
+
+/** Playing or verifying needs the announcement's audio; playing, a device on every line. */
+function announcementChecks(data: unknown): Finding[] {
+  const out: Finding[] = [];
+  const section = field(data, 'announcement');
+  const mode = field(section, 'mode');
+  if ((mode === 'play' || mode === 'verify') && !has(section, 'file')) {
+    out.push({ at: ['announcement', 'file'], reason: `is missing: announcement.mode ${mode} needs the announcement's audio (a WAV or Ogg Opus file)` });
+  }
+  const lines = field(data, 'lines');
+  if (!Array.isArray(lines)) return out;
+  lines.forEach((line, i) => {
+    const playback = field(line, 'playback');
+    if (mode === 'play' && playback === undefined) {
+      out.push({ at: ['lines', i, 'playback'], reason: `is missing: announcement.mode play needs the ALSA device that speaks onto line ${show(field(line, 'id'))}` });
+    }
+    const channels = field(playback, 'channels') ?? 1;
+    const channel = field(playback, 'channel');
+    if (isWhole(channels, 1, MAX_CHANNELS) && isWhole(channel, 0, MAX_CHANNELS) && channel >= channels) {
+      out.push({ at: ['lines', i, 'playback', 'channel'], reason: `${channel} is not a channel of a device opened with ${channels} channel${channels === 1 ? '' : 's'} (0–${channels - 1})` });
+    }
+  });
+  return out;
 }
 
 /** A certificate goes with its key: TLS needs both, and one alone is a half-finished edit. */

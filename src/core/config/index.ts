@@ -12,6 +12,7 @@ export {
   SIGNAL_SOURCE_TYPES,
   BAUD_RATES,
   MAX_STOP_CODE,
+  ANNOUNCEMENT_MODES,
 } from './schema.js';
 export type { ConfigProblem } from './messages.js';
 export type {
@@ -35,4 +36,7 @@ export type {
   StatusConfig,
   LedConfig,
   LogLevel,
+  AnnouncementConfig,
+  AnnouncementMode,
+  PlaybackConfig,
 } from './types.js';

@@ -89,6 +89,10 @@ export function parseConfig(text: string, source: string, baseDir: string, optio
       ...(parsed.status.cert ? { cert: resolve(baseDir, parsed.status.cert) } : {}),
       ...(parsed.status.key ? { key: resolve(baseDir, parsed.status.key) } : {}),
     },
+    announcement: {
+      ...parsed.announcement,
+      ...(parsed.announcement.file ? { file: resolve(baseDir, parsed.announcement.file) } : {}),
+    },
     ...(parsed.mqtt
       ? {
           mqtt: {

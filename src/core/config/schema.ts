@@ -32,6 +32,11 @@ export const CLIP_MODES: readonly ClipMode[] = Object.freeze(['dtmf', 'fsk-v23',
 export type SignalSourceType = 'line-unit' | 'modem' | 'isdn';
 export const SIGNAL_SOURCE_TYPES: readonly SignalSourceType[] = Object.freeze(['line-unit', 'modem', 'isdn'] as const);
 
+/** What the box does about the recording announcement (R12): nothing, play it onto an incoming
+ *  call, or verify that the exchange played it. */
+export type AnnouncementMode = 'off' | 'play' | 'verify';
+export const ANNOUNCEMENT_MODES: readonly AnnouncementMode[] = Object.freeze(['off', 'play', 'verify'] as const);
+
 export type Baud = 1200 | 2400 | 4800 | 9600 | 19200 | 38400 | 57600 | 115200;
 export const BAUD_RATES: readonly Baud[] = Object.freeze([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const);
 
@@ -64,6 +69,12 @@ export const DEFAULTS = Object.freeze({
   log: Object.freeze({ level: 'info' as LogLevel }),
   mqtt: Object.freeze({ statusIntervalS: 60, keepaliveS: 30, reconnectMaxS: 60 }),
   status: Object.freeze({ host: '0.0.0.0', port: 8080, users: 'users.json', sessionMinutes: 30 }),
+  announcement: Object.freeze({
+    text: 'Puhelut tallennetaan asiakaspalvelumme laadun kehittämiseksi.',
+    mode: 'off' as AnnouncementMode,
+    maxOffsetMs: 1500,
+    missAlarm: 3,
+  }),
   led: Object.freeze({ names: Object.freeze(['led0']) as readonly string[], sysfs: '/sys/class/leds' }),
 });
 
@@ -272,6 +283,13 @@ const channel = z
   })
   .meta({ expects: 'a capture channel number, counted from 0' });
 
+// Where the box speaks onto a line (announcement.mode play); channel < channels: checks.ts.
+const playback = z.strictObject({
+  device: text('an ALSA playback device name, such as "plughw:1,0"'),
+  channels: int({ min: 1, max: MAX_CHANNELS }).default(1),
+  channel: int({ min: 0, max: MAX_CHANNELS - 1 }).default(0),
+});
+
 // Per-line signalling fields stay optional in the output, like `vox`: the config keeps what
 // the file says, and lineSignalling() applies DEFAULTS.lines.
 const line = z
@@ -281,6 +299,7 @@ const line = z
     vox: voxOverride.optional(),
     clip: word(CLIP_MODES, 'a caller-ID method').optional(),
     farEndTones: z.boolean().optional(),
+    playback: playback.optional(),
   })
   .meta({ expects: 'a line with id and channel' });
 
@@ -431,6 +450,19 @@ const status = defaultedSection(
   }),
 );
 
+// R12: callers are told at the start of the call that it is recorded. A file is needed when the
+// box plays or verifies it, and each line a playback device when it plays: checks.ts.
+const announcement = defaultedSection(
+  z.strictObject({
+    text: text('the words of the announcement').default(DEFAULTS.announcement.text),
+    mode: word(ANNOUNCEMENT_MODES, 'an announcement mode').default(DEFAULTS.announcement.mode),
+    file: text('the path of the announcement audio file (WAV or Ogg Opus)').optional(),
+    maxOffsetMs: int({ min: 0, max: 5000, unit: 'ms' }).default(DEFAULTS.announcement.maxOffsetMs),
+    threshold: decimal({ min: 0.05, max: 0.99 }).optional(),
+    missAlarm: int({ min: 0, max: 100, unit: 'calls; 0 for never' }).default(DEFAULTS.announcement.missAlarm),
+  }),
+);
+
 const LED_NAME = /^[A-Za-z0-9_:.+-]{1,64}$/;
 
 // The status LED through the Linux LED class: /sys/class/leds/<name>/{trigger,brightness,delay_on,delay_off}.
@@ -461,6 +493,7 @@ export const configSchema = z.strictObject({
   mqtt,
   status,
   led,
+  announcement,
 });
 
 /** What the schema yields: every default filled in, paths still as written. */

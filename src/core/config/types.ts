@@ -1,9 +1,9 @@
 // The loaded configuration, as the rest of tallennin sees it: every default applied, every
 // path absolute, the whole tree frozen. docs/config.md describes each field for operators.
 
-import type { Baud, ClipMode, ConfigData, LogLevel, SignalSourceType } from './schema.js';
+import type { AnnouncementMode, Baud, ClipMode, ConfigData, LogLevel, SignalSourceType } from './schema.js';
 
-export type { Baud, ClipMode, LogLevel, SignalSourceType };
+export type { AnnouncementMode, Baud, ClipMode, LogLevel, SignalSourceType };
 
 export interface BoxIdentity {
   /** Lowercase MQTT topic segment: `tallennin/v1/<site>/<id>/…`. */
@@ -47,6 +47,17 @@ export interface LineConfig {
   /** Whether a busy or congestion tone from the far end ends the call; as written, else
    *  absent (default true: see lineSignalling()). */
   readonly farEndTones?: boolean;
+  /** Where the box speaks onto this line, for announcement.mode play. */
+  readonly playback?: PlaybackConfig;
+}
+
+/** An ALSA playback device, and the channel of it that reaches the line. */
+export interface PlaybackConfig {
+  readonly device: string;
+  /** channels the device is opened with; default 1 */
+  readonly channels: number;
+  /** 0-based, below channels; default 0 */
+  readonly channel: number;
 }
 
 /** A serial signalling source: who is calling, and when a line rings, is answered and hangs
@@ -161,6 +172,22 @@ export interface LedConfig {
   readonly sysfs: string;
 }
 
+/** The recording announcement (R12). */
+export interface AnnouncementConfig {
+  /** Its words: the privacy notice's sentence by default; the demo speaks them. */
+  readonly text: string;
+  /** off (default), play (the box plays it onto incoming calls), verify (the exchange does). */
+  readonly mode: AnnouncementMode;
+  /** Absolute path of its audio, WAV or Ogg Opus; required for play and verify. */
+  readonly file?: string;
+  /** verify: how late into the recording it may start; default 1500 ms. */
+  readonly maxOffsetMs: number;
+  /** verify: the score (0–1) at which it counts as heard; absent: the matcher's tested default. */
+  readonly threshold?: number;
+  /** This many incoming calls in a row on one line without it raise an alarm; 0: never; default 3. */
+  readonly missAlarm: number;
+}
+
 export interface Config {
   readonly box: BoxIdentity;
   readonly capture: CaptureConfig;
@@ -179,6 +206,7 @@ export interface Config {
   readonly mqtt?: MqttConfig;
   readonly status: StatusConfig;
   readonly led: LedConfig;
+  readonly announcement: AnnouncementConfig;
 }
 
 // The interfaces above are written out for readers; these lines keep them in step with the

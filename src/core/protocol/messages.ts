@@ -29,6 +29,33 @@ export interface HoldInfo {
   at: number;
 }
 
+/**
+ * Whether the caller was told the call is recorded (R12), as evidence kept with the recording:
+ * - `played`: the box played the announcement onto the line, from `at` (ms since epoch) for
+ *   `durationMs` (shorter than the announcement when the call ended first);
+ * - `heard` / `not-heard`: the exchange plays it; the start of the call was compared with the
+ *   reference: `score` (0–1) against `threshold`, best match `offsetMs` into the recording;
+ * - `not-played`: the box should have played it and could not (`error`, e.g. the ALSA device);
+ * - `not-applicable`: outgoing calls, calls of unknown direction in playback mode, the part
+ *   after a call's first (max-length continuation), or announcement mode off.
+ * Absent on a recording cut by a crash before the evidence was settled.
+ */
+export type Notice =
+  | { status: 'played'; at: number; durationMs: number }
+  | { status: 'heard' | 'not-heard'; score: number; threshold: number; offsetMs: number }
+  | { status: 'not-played'; error: string }
+  | { status: 'not-applicable'; reason: NoticeNotApplicable };
+
+export type NoticeStatus = Notice['status'];
+export const NOTICE_STATUSES: readonly NoticeStatus[] = ['played', 'heard', 'not-heard', 'not-played', 'not-applicable'];
+export type NoticeNotApplicable = 'outgoing' | 'direction-unknown' | 'continuation' | 'mode-off';
+export const NOTICE_NOT_APPLICABLE: readonly NoticeNotApplicable[] = ['outgoing', 'direction-unknown', 'continuation', 'mode-off'];
+
+/** A notice that failed a caller: an incoming call that should have heard it and did not. */
+export function noticeMissed(n: Notice | undefined): boolean {
+  return n?.status === 'not-heard' || n?.status === 'not-played';
+}
+
 /** What the indexer learns of one finished recording: the box's plaintext record, sealed parts sealed. */
 export interface RecordingEvent {
   id: string;
@@ -50,6 +77,8 @@ export interface RecordingEvent {
   chunks: number;
   gapMs: number;
   stopped?: { at: number; by: string };
+  /** the recording announcement's evidence (R12); absent from older boxes and crash-cut recordings */
+  notice?: Notice;
   retentionMonths: number;
   expiresAt: number;
   holds: HoldInfo[];
@@ -114,7 +143,10 @@ export interface StatusPayload {
   boot: number;
   version: string;
   uptimeS: number;
-  lines: { id: string; state: string; since?: number; lastCallEnd?: number }[];
+  /** `notice`: the announcement's evidence on the line's last incoming call (R12) */
+  lines: { id: string; state: string; since?: number; lastCallEnd?: number; notice?: NoticeStatus }[];
+  /** how the recording announcement is given: off, play or verify */
+  announcement?: string;
   capture: { state: string; overruns: number; gapsMs: number };
   disk: { freeBytes: number; totalBytes: number; usedPercent: number; daysLeft?: number; level: string };
   cpu: { load1: number; temperatureC?: number };

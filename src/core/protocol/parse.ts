@@ -1,12 +1,20 @@
 // What the indexer accepts off the wire. A box is trusted to speak for itself only (the broker's
 // ACL sees to that), not to be bug-free: every message is checked before it touches the index.
 import { z } from 'zod';
-import { BOX_STATES, EVENT_KINDS, HOLD_REASONS, type EventMessage, type HoldReason, type StatePayload } from './messages.js';
+import { BOX_STATES, EVENT_KINDS, HOLD_REASONS, NOTICE_NOT_APPLICABLE, type EventMessage, type HoldReason, type NoticeNotApplicable, type StatePayload } from './messages.js';
 
 const ms = z.number().int().nonnegative();
 const hold = z.object({ reason: z.enum(HOLD_REASONS as [HoldReason, ...HoldReason[]]), caseRef: z.string().max(200), by: z.string().max(200), until: ms, at: ms });
 const id = z.string().min(1).max(64).regex(/^[0-9a-zA-Z-]+$/, 'letters, digits and - only');
 const b64 = z.string().max(1 << 20).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+
+const score = z.number().min(0).max(1);
+const notice = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('played'), at: ms, durationMs: ms }),
+  z.object({ status: z.enum(['heard', 'not-heard']), score, threshold: score, offsetMs: ms }),
+  z.object({ status: z.literal('not-played'), error: z.string().max(300) }),
+  z.object({ status: z.literal('not-applicable'), reason: z.enum(NOTICE_NOT_APPLICABLE as [NoticeNotApplicable, ...NoticeNotApplicable[]]) }),
+]);
 
 const recording = z.object({
   id, line: z.string().min(1).max(63), start: ms, end: ms, durationMs: ms,
@@ -15,6 +23,7 @@ const recording = z.object({
   sealedMeta: b64.optional(), metaVersion: z.number().int().nonnegative().optional(),
   wrappedKey: b64, keyId: z.string().regex(/^[0-9a-f]{16}$/, '16 hex digits'), chunks: z.number().int().nonnegative(), gapMs: ms,
   stopped: z.object({ at: ms, by: z.string().max(32) }).optional(),
+  notice: notice.optional(),
   retentionMonths: z.number().int().min(1).max(12), expiresAt: ms, holds: z.array(hold).max(100),
   audio: z.object({ codec: z.literal('opus'), inputSampleRate: z.number().int(), frameMs: z.number().int(), preSkip: z.number().int(), bitrate: z.number().int(), packetsPerChunk: z.number().int() }),
 });

@@ -43,6 +43,7 @@ t.test('the minimal form loads, with every default applied', async (t) => {
     log: { level: 'info' },
     status: { host: '0.0.0.0', port: 8080, users: join(dir, 'users.json'), sessionMinutes: 30 },
     led: { names: ['led0'], sysfs: '/sys/class/leds' },
+    announcement: { text: 'Puhelut tallennetaan asiakaspalvelumme laadun kehittämiseksi.', mode: 'off', maxOffsetMs: 1500, missAlarm: 3 },
   };
   t.same(config, expected);
 });

@@ -54,6 +54,14 @@ export const ADVICE: Readonly<Record<AnyAlarmKind, Advice>> = Object.freeze({
     title: 'Disk filling up',
     todo: 'Plan more storage for this box. ' + DELETE_NOTHING,
   },
+  'notice-missing': {
+    severity: 'warning',
+    title: 'Callers are not hearing the recording announcement',
+    todo:
+      'Calls are recorded, but several incoming calls in a row went without the announcement that tells callers so. ' +
+      'Play it on the line with `tallennin announce play --line LINE` and listen. In play mode, check the playback cable from the adapter into the line; ' +
+      "in verify mode, ask the exchange's administrator whether the announcement still plays at the start of each call.",
+  },
   'sync-down': {
     severity: 'warning',
     title: 'No link to the central indexer',

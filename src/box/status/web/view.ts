@@ -4,7 +4,7 @@
 // over MQTT), read at most every few seconds because it runs system tools; line states, levels,
 // alarms, capture and sync are read live on every request, so a 1 s poll sees a call at once.
 import type { Clock } from '../../../core/clock.js';
-import type { StatusPayload } from '../../../core/protocol/messages.js';
+import type { NoticeStatus, StatusPayload } from '../../../core/protocol/messages.js';
 import type { Box } from '../../box.js';
 import type { BoxSync } from '../../sync/start-sync.js';
 import { boxStatus } from '../../sync/status.js';
@@ -77,6 +77,21 @@ export interface ViewDeps {
 }
 
 const LINE_WORDS: Record<string, LineWord> = { idle: 'idle', ringing: 'ringing', active: 'recording', stopped: 'stopped' };
+
+const MODE_WORDS = {
+  off: 'off: the box neither plays nor checks it',
+  play: 'played by the box on each incoming call',
+  verify: 'played by the exchange, checked on each call',
+} as const;
+const NOTICE_WORDS: Record<NoticeStatus, string> = {
+  played: 'played', heard: 'heard', 'not-heard': 'NOT heard', 'not-played': 'NOT played', 'not-applicable': 'not applicable',
+};
+
+/** "played by the exchange, checked on each call; last incoming call: line-1 heard, line-2 NOT heard" */
+function announcementWords(box: Box): string {
+  const last = box.lines.filter((l) => box.lastNotice.has(l.id)).map((l) => `${l.id} ${NOTICE_WORDS[box.lastNotice.get(l.id)!.status]}`);
+  return MODE_WORDS[box.announcementMode] + (last.length > 0 ? `; last incoming call: ${last.join(', ')}` : '');
+}
 
 export class StatusViews {
   private readonly fmt: Formats;
@@ -172,6 +187,7 @@ export class StatusViews {
       backlog: `${backlog} event${backlog === 1 ? '' : 's'} waiting`,
       'last-sync': lastSyncAt !== undefined ? fmt.time(lastSyncAt, now) : syncState === 'none' ? 'not configured' : 'none since start',
       refused: `${box.refusedCalls}`,
+      announcement: announcementWords(box),
     };
     return { ...view, fields };
   }

@@ -2,6 +2,7 @@
 // audit entry records the filters, and that a number was searched for, never the number.
 import type { FastifyInstance } from 'fastify';
 import type { CallQuery, Direction } from '../../index/types.js';
+import { NOTICE_STATUSES, type NoticeStatus } from '../../../core/protocol/messages.js';
 import { principalOf } from '../auth.js';
 import type { RouteContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -18,6 +19,7 @@ interface SearchParams {
   line?: string;
   box?: string;
   direction?: Direction;
+  notice?: NoticeStatus;
   number?: string;
   limit?: string;
   cursor?: string;
@@ -35,6 +37,7 @@ const querystring = {
     line: lineField,
     box: boxField,
     direction: { type: 'string', enum: DIRECTIONS },
+    notice: { type: 'string', enum: NOTICE_STATUSES },
     number: numberField,
     limit: limitField,
     cursor: cursorField,
@@ -53,10 +56,10 @@ export function searchRoute(app: FastifyInstance, ctx: RouteContext): void {
     }
     if (q.limit !== undefined) query.limit = parseLimit(q.limit);
     if (q.number !== undefined) query.number = checkNumber(q.number);
-    for (const k of ['site', 'line', 'box', 'direction', 'cursor'] as const) if (q[k] !== undefined) (query as Record<string, unknown>)[k] = q[k];
+    for (const k of ['site', 'line', 'box', 'direction', 'notice', 'cursor'] as const) if (q[k] !== undefined) (query as Record<string, unknown>)[k] = q[k];
     // The audit's picture of the search: every filter but the number itself.
     const filters: Record<string, string | number | boolean> = {};
-    for (const k of ['from', 'to', 'site', 'line', 'box', 'direction', 'limit'] as const) if (query[k] !== undefined) filters[k] = query[k];
+    for (const k of ['from', 'to', 'site', 'line', 'box', 'direction', 'notice', 'limit'] as const) if (query[k] !== undefined) filters[k] = query[k];
     if (query.number !== undefined) filters['number'] = true;
     if (query.cursor !== undefined) filters['cursor'] = true;
 

@@ -94,6 +94,7 @@ ${row('Last sync', 'last-sync', f['last-sync'])}
 ${row('Disk', 'disk', f.disk)}
 ${row('Forecast', 'forecast', f.forecast)}
 ${row('Calls refused (disk full)', 'refused', f.refused)}
+${row('Recording announcement', 'announcement', f.announcement)}
 ${row('CPU', 'cpu', f.cpu)}
 ${row('Memory', 'memory', f.memory)}
 ${row('Clock', 'clock', f.clock)}
