@@ -12,6 +12,7 @@ import { alawDecode, alawEncode } from '../core/dsp/g711.js';
 import { concat, msToSamples, mulberry32, noise, silence, tone } from '../core/dsp/generate.js';
 import { dbfsToRms } from '../core/dsp/level.js';
 import { OPUS_PRESKIP_48K } from '../core/ogg/index.js';
+import { trimSilence } from './speech.js';
 
 export const ANNOUNCEMENT_TEXT = 'Puhelut tallennetaan asiakaspalvelumme laadun kehittämiseksi.';
 export const ANSWER_TEXT = 'Työvoimatoimisto, hyvää päivää, kuinka voin auttaa?';
@@ -66,8 +67,6 @@ const SNR_DB = 20;
 /** RMS of a talker at -20 dBFS peak: what the SNR of a call with no sound at all is set against */
 const NO_SIGNAL_DBFS = -38;
 const OPUS_BITRATE = 12_000;
-/** espeak's edges below this (about -44 dBFS peak) are silence, as in speech.ts */
-const AUDIBLE = 200;
 
 const spoken = new Map<string, Int16Array>();
 
@@ -81,19 +80,12 @@ export function speak(text: string, v: Voice, rate: number): Int16Array {
     // -D: no dither, so the same sentence is the same samples in every run.
     const raw = spawnSync('sox', ['-D', '-t', 'wav', '-', '-t', 'raw', '-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer', '-'], { input: wav.stdout, maxBuffer: 64 << 20 });
     if (raw.status !== 0) throw new Error(`sox failed: ${raw.stderr.toString()}`);
-    pcm = trim(new Int16Array(raw.stdout.buffer.slice(raw.stdout.byteOffset, raw.stdout.byteOffset + raw.stdout.byteLength)));
+    pcm = trimSilence(new Int16Array(raw.stdout.buffer.slice(raw.stdout.byteOffset, raw.stdout.byteOffset + raw.stdout.byteLength)));
     spoken.set(key, pcm);
   }
   return pcm;
 }
 
-function trim(pcm: Int16Array): Int16Array {
-  let a = 0;
-  let b = pcm.length;
-  while (a < b && Math.abs(pcm[a]!) < AUDIBLE) a++;
-  while (b > a && Math.abs(pcm[b - 1]!) < AUDIBLE) b--;
-  return pcm.slice(a, b);
-}
 
 function toInt16(x: Float64Array): Int16Array {
   const out = new Int16Array(x.length);

@@ -46,12 +46,13 @@ export function utterance(text: string, rate: number, seed: number, source = spe
   } else {
     pcm = speechLike(1200 + (text.length % 10) * 150, -18, rate, seed);
   }
-  return trim(pcm);
+  return trimSilence(pcm);
 }
 
 const AUDIBLE = 200; // about -44 dBFS peak: below it, espeak's edges are silence
 
-function trim(pcm: Int16Array): Int16Array {
+/** The utterance from its first to its last audible sample. */
+export function trimSilence(pcm: Int16Array): Int16Array {
   let a = 0;
   let b = pcm.length;
   while (a < b && Math.abs(pcm[a]!) < AUDIBLE) a++;
