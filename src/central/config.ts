@@ -9,6 +9,7 @@ import { parseYaml, toProblems } from '../core/config/load.js';
 import { osReason } from '../core/config/messages.js';
 import { fields, type LogLevel } from '../core/config/schema.js';
 import { TalError } from '../core/errors.js';
+import { CONSOLE_ROLES } from '../core/auth/index.js';
 
 const { int, text, name, logLevel, word, brokerUrl, pemPath, defaultedSection } = fields;
 
@@ -17,6 +18,7 @@ export const INDEXER_DEFAULTS = Object.freeze({
   fleet: Object.freeze({ lostAfterS: 300, expiryGraceHours: 24, commandTimeoutS: 10 }),
   api: Object.freeze({ host: '127.0.0.1', port: 8480 }),
   numbers: Object.freeze({ countryCode: '358' }),
+  console: Object.freeze({ users: 'users.json', sessionMinutes: 30, totpRoles: CONSOLE_ROLES, language: 'fi' }),
   log: Object.freeze({ level: 'info' as LogLevel }),
 });
 
@@ -64,6 +66,16 @@ export const indexerSchema = z.strictObject({
     }),
   ),
   log: defaultedSection(z.strictObject({ level: logLevel().default(INDEXER_DEFAULTS.log.level) })),
+  // The staff console (issue 8): personal accounts made with `tallennin user add --indexer-config`.
+  console: defaultedSection(
+    z.strictObject({
+      users: text('the path of the console\'s accounts file that `tallennin user add --indexer-config` writes').default(INDEXER_DEFAULTS.console.users),
+      sessionMinutes: int({ min: 1, max: 720, unit: 'minutes' }).default(INDEXER_DEFAULTS.console.sessionMinutes),
+      totpRoles: z.array(word(CONSOLE_ROLES, 'a console role')).meta({ expects: 'a list of console roles' }).default(() => [...INDEXER_DEFAULTS.console.totpRoles]),
+      // Checked against the message catalogues found at start: a translator adds one without code.
+      language: z.string().regex(/^[a-z]{2}$/, 'a two-letter language code, such as "fi"').meta({ expects: 'a language code such as "fi"' }).default(INDEXER_DEFAULTS.console.language),
+    }),
+  ),
 });
 
 export type IndexerConfig = z.output<typeof indexerSchema>;
@@ -96,5 +108,6 @@ export function parseIndexerConfig(raw: string, source: string, baseDir: string)
     mqtt: { ...c.mqtt, ca: abs(c.mqtt.ca), cert: abs(c.mqtt.cert), key: abs(c.mqtt.key) },
     storage: { path: resolve(baseDir, c.storage.path) },
     keys: { controller: abs(c.keys.controller)!, command: abs(c.keys.command)! },
+    console: { ...c.console, users: resolve(baseDir, c.console.users) },
   };
 }

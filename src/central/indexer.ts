@@ -4,6 +4,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { AuditLog } from '../core/audit/index.js';
 import type { Clock } from '../core/clock.js';
+import { AccountsFile, CONSOLE_ACCOUNT_RULES } from '../core/auth/index.js';
 import { readTlsFiles } from '../core/config/read-files.js';
 import { fleetTopics, parseTopic } from '../core/protocol/topics.js';
 import { exportOgg } from '../core/recording/export-ogg.js';
@@ -90,6 +91,13 @@ export class Indexer {
       alarms: () => indexer?.alarms() ?? [],
       openNumbers: (call) => openCallNumbers(call, o.sealingKey),
       commandTimeoutMs: config.fleet.commandTimeoutS * 1000,
+      console: {
+        accounts: new AccountsFile(config.console.users, { ...CONSOLE_ACCOUNT_RULES, clock }),
+        totpRoles: config.console.totpRoles,
+        sessionMinutes: config.console.sessionMinutes,
+        language: config.console.language,
+        index, fleet, audit, clock, log,
+      },
     });
     indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, o);
     await audit.append({ actor: 'system', action: 'service-start', result: 'ok', detail: { indexer: config.indexer.id, keyId: o.sealingKey.keyId } });

@@ -45,9 +45,18 @@ const usage = `usage: tallennin <command> [options]
   user add --config FILE --name NAME --role technician|site-staff
                                               add a status-page account (password from
                                               TALLENNIN_USER_PASSWORD, or asked twice)
-  user list --config FILE                     list status-page accounts (name, role, created)
-  user remove --config FILE --name NAME       remove an account; its sessions end
-  user passwd --config FILE --name NAME       set a new password for an account
+  user add --indexer-config FILE --name NAME --role supervisor|trainer|privacy-officer|admin [--sites A,B]
+                                              add a console account (--sites: a supervisor's own
+                                              sites); prints a TOTP secret to enrol when required
+  user list (--config FILE | --indexer-config FILE)
+                                              list accounts (name, role, sites, TOTP set, created)
+  user remove (--config FILE | --indexer-config FILE) --name NAME
+                                              remove an account; its sessions end
+  user passwd (--config FILE | --indexer-config FILE) --name NAME
+                                              set a new password for an account
+  user totp --indexer-config FILE --name NAME issue a new TOTP secret for a console account
+  user sites --indexer-config FILE --name NAME --sites A,B
+                                              change the sites of a supervisor
   announce play --config FILE --line ID       play the recording announcement on a line's playback device
   announce check --config FILE --audio FILE   score a call's first seconds (WAV or Ogg Opus) against the announcement
   indexer --config FILE                       run the central indexer (ingest, search API, fleet commands)

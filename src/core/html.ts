@@ -1,4 +1,4 @@
-// The pages' one template tool: every interpolated value is HTML-escaped unless it is markup
+// The web pages' one template tool (the box's status page, the central console): every interpolated value is HTML-escaped unless it is markup
 // this module built, so a line id, an alarm message or a typed user name can never become
 // markup (and, with the CSP, never script).
 

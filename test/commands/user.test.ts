@@ -1,14 +1,17 @@
-// `tallennin user …` through the real CLI: the status page's accounts, with no default
+// `tallennin user …` through the real CLI: the status page's and the console's accounts, with no default
 // account and no default password.
 import t, { type Test } from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Secret, TOTP, URI } from 'otpauth';
 import { boxFixture, CLI, cli, type BoxFixture } from '../helpers/box-fixture.js';
-import { verifyPassword } from '../../src/core/auth/index.js';
+import { centralKeys, indexerConfig } from '../helpers/central.js';
+import { systemClock } from '../../src/core/clock.js';
+import { TotpVerifier, verifyPassword } from '../../src/core/auth/index.js';
 
-// Some thirty CLI starts, each about a second under tap on a busy two-core machine.
-t.setTimeout(120_000);
+// Some sixty CLI starts, each about a second under tap on a busy two-core machine.
+t.setTimeout(240_000);
 
 const PW = 'kahvi-Mukissa-7-lusikkaa';
 const PW2 = 'toinen-Kuppi-teetä-8';
@@ -159,4 +162,112 @@ t.test('on a terminal: asked twice without echo; a mismatch is refused', { skip:
   t.match(weak.output, /refused: it is a well-known weak password/, 'refused before it is typed a second time');
   t.notMatch(weak.output, /the same password again/);
   t.ok(await verifyPassword(PW, accountsIn(f)[0]!.hash), 'the password is unchanged');
+});
+
+// The central console's accounts (issue 8): `--indexer-config` instead of `--config`.
+// Trainers are left out of totpRoles here, to see both an account with TOTP and one without.
+function central(t: Test): BoxFixture & { users: string; indexer: string } {
+  const f = box(t);
+  const keys = centralKeys(join(f.dir, 'keys'));
+  const extra = 'console:\n  users: console-users.json\n  totpRoles: [supervisor, privacy-officer, admin]\n';
+  const indexer = indexerConfig(f.dir, keys, { url: 'mqtt://127.0.0.1:1883', extra });
+  return { ...f, indexer, users: join(f.dir, 'console-users.json') };
+}
+
+type ConsoleAccount = { name: string; role: string; sites?: string[]; totp?: string; hash: string };
+const consoleAccounts = (f: { users: string }) => accountsIn(f) as ConsoleAccount[];
+
+/** The URI and secret an `add` or `totp` printed for enrolment. */
+function enrolment(t: Test, stdout: string, name: string): { uri: string; secret: string } {
+  t.match(stdout, new RegExp(`add this TOTP secret for "${name}" to an authenticator app now: the console asks for its 6-digit code at every login, and it is not shown again\\n`));
+  const uri = /^ {2}(otpauth:\/\/\S+)$/m.exec(stdout)?.[1] ?? '';
+  const secret = /^ {2}secret: ([A-Z2-7]+)$/m.exec(stdout)?.[1] ?? '';
+  return { uri, secret };
+}
+
+t.test('console accounts: add with TOTP, list without secrets, totp, sites, passwd, remove', async (t) => {
+  const f = central(t);
+  const at = ['--indexer-config', f.indexer];
+  t.match(cli(f, ['user', 'list', ...at]), { status: 0, stdout: `no accounts in ${f.users}\n` }, 'no default account');
+
+  const add = cli(withPassword(f, PW), ['user', 'add', ...at, '--name', 'matti', '--role', 'supervisor', '--sites', 'turku,pori']);
+  t.equal(add.status, 0, add.stderr);
+  t.match(add.stdout, new RegExp(`^added supervisor "matti" for sites turku, pori to ${f.users}\\n`));
+  t.equal(statSync(f.users).mode & 0o777, 0o600, 'the accounts file is 0600');
+  const { uri, secret } = enrolment(t, add.stdout, 'matti');
+  const stored = consoleAccounts(f)[0]!;
+  t.match(stored, { name: 'matti', role: 'supervisor', sites: ['turku', 'pori'], totp: secret });
+  t.ok(await verifyPassword(PW, stored.hash));
+
+  // What an authenticator app does with the URI: its code for now verifies against the stored secret.
+  const app = URI.parse(uri) as TOTP;
+  t.match(app, { issuer: 'tallennin', label: 'matti', algorithm: 'SHA1', digits: 6, period: 30 });
+  t.equal(app.secret.base32, secret);
+  t.ok(new TotpVerifier(systemClock).verify('matti', stored.totp!, app.generate()), 'the app\'s code verifies');
+
+  const trainer = cli(withPassword(f, PW2), ['user', 'add', ...at, '--name', 'pekka', '--role', 'trainer']);
+  t.match(trainer, { status: 0, stdout: `added trainer "pekka" to ${f.users}\n` }, 'no TOTP for a role not in totpRoles');
+  const admin = cli(withPassword(f, PW2), ['user', 'add', ...at, '--name', 'tiina', '--role', 'admin']);
+  t.equal(admin.status, 0, admin.stderr);
+  t.not(enrolment(t, admin.stdout, 'tiina').secret, secret, 'each account its own secret');
+
+  const list = cli(f, ['user', 'list', ...at]);
+  t.equal(list.status, 0);
+  t.match(
+    list.stdout,
+    /^matti  supervisor       sites turku,pori  totp yes  created \d{4}-\d\d-\d\dT[\d:.]+Z\npekka  trainer          sites -           totp no   created .*\ntiina  admin            sites -           totp yes  created .*\n$/,
+  );
+  for (const a of consoleAccounts(f)) if (a.totp) t.notOk(list.stdout.includes(a.totp), `no secret of ${a.name} is shown`);
+  t.notMatch(list.stdout, /scrypt|\$/, 'no hash is shown');
+
+  const totp = cli(f, ['user', 'totp', ...at, '--name', 'matti']);
+  t.equal(totp.status, 0, totp.stderr);
+  t.match(totp.stdout, new RegExp(`^issued a new TOTP secret for "matti" in ${f.users}; the previous one no longer works\\n`));
+  const fresh = enrolment(t, totp.stdout, 'matti');
+  t.not(fresh.secret, secret);
+  t.equal(consoleAccounts(f)[0]!.totp, fresh.secret, 'the new secret replaced the old one');
+  t.equal(cli(f, ['user', 'totp', ...at, '--name', 'pekka']).status, 0, 'a trainer may have TOTP too');
+  t.ok(consoleAccounts(f)[1]!.totp);
+
+  t.match(cli(f, ['user', 'sites', ...at, '--name', 'matti', '--sites', 'vaasa']), { status: 0, stdout: `"matti" now sees sites vaasa (${f.users})\n` });
+  t.same(consoleAccounts(f)[0]!.sites, ['vaasa']);
+
+  t.match(cli(withPassword(f, PW2), ['user', 'passwd', ...at, '--name', 'matti']), { status: 0, stdout: `changed the password of "matti" in ${f.users}\n` });
+  t.ok(await verifyPassword(PW2, consoleAccounts(f)[0]!.hash));
+  t.match(cli(f, ['user', 'remove', ...at, '--name', 'tiina']), { status: 0, stdout: `removed "tiina" from ${f.users}\n` });
+  t.same(consoleAccounts(f).map((a) => a.name), ['matti', 'pekka']);
+  t.equal(statSync(f.users).mode & 0o777, 0o600, 'still 0600 after every change');
+  t.notOk(existsSync(join(f.dir, 'users.json')), 'the box\'s accounts file was not touched');
+});
+
+t.test('console refusals: each names what was wrong and changes nothing', async (t) => {
+  const f = central(t);
+  const at = ['--indexer-config', f.indexer];
+  t.equal(cli(withPassword(f, PW), ['user', 'add', ...at, '--name', 'matti', '--role', 'admin']).status, 0);
+  const before = readFileSync(f.users, 'utf8');
+  const cases: [string, string[], number, RegExp][] = [
+    ['a supervisor without sites', ['add', ...at, '--name', 'tiina', '--role', 'supervisor'], 2, /--sites is required for a supervisor: the sites whose recordings they may see.*\nusage: .*\[TAL_USAGE\]/s],
+    ['sites for an admin', ['add', ...at, '--name', 'tiina', '--role', 'admin', '--sites', 'turku'], 2, /--sites is only for supervisor accounts; the admin role has no sites.*\[TAL_USAGE\]/s],
+    ['sites for a box account', ['add', '--config', f.config, '--name', 'tiina', '--role', 'technician', '--sites', 'turku'], 2, /--sites is for console accounts: use --indexer-config.*\[TAL_USAGE\]/s],
+    ['both configs', ['list', '--config', f.config, ...at], 2, /give --config \(a box's status-page accounts\) or --indexer-config \(the console's accounts\), not both.*\[TAL_USAGE\]/s],
+    ['both configs on add', ['add', '--config', f.config, ...at, '--name', 'tiina', '--role', 'admin'], 2, /not both.*\[TAL_USAGE\]/s],
+    ['neither config', ['remove', '--name', 'matti'], 2, /--config is required for a box's accounts, or --indexer-config for the console's.*\[TAL_USAGE\]/s],
+    ['totp on a box', ['totp', '--config', f.config, '--name', 'matti'], 2, /TOTP is for console accounts: use --indexer-config.*\[TAL_USAGE\]/s],
+    ['a box role', ['add', ...at, '--name', 'tiina', '--role', 'technician'], 1, /role of "tiina": "technician" is not a console role; use supervisor, trainer, privacy-officer or admin \[TAL_ACCOUNT_INVALID\]/],
+    ['a bad site id', ['add', ...at, '--name', 'tiina', '--role', 'supervisor', '--sites', 'turku,Pori'], 1, /sites of "tiina": \[1\] "Pori" is not allowed.*did you mean "pori".*\[TAL_ACCOUNT_INVALID\]/],
+    ['an empty site', ['add', ...at, '--name', 'tiina', '--role', 'supervisor', '--sites', 'turku,,pori'], 1, /sites of "tiina": \[1\] "" is not allowed/],
+    ['a duplicate', ['add', ...at, '--name', 'matti', '--role', 'admin'], 1, /an account named "matti" exists already in .*console-users\.json \[TAL_ACCOUNT_INVALID\]/],
+    ['sites of an admin', ['sites', ...at, '--name', 'matti', '--sites', 'turku'], 1, /sites of "matti": the admin role has no sites \(only supervisor is limited to sites\) \[TAL_ACCOUNT_INVALID\]/],
+    ['totp of nobody', ['totp', ...at, '--name', 'nobody'], 1, /no account named "nobody" in .*console-users\.json \[TAL_ACCOUNT_NOT_FOUND\]/],
+    ['sites of nobody', ['sites', ...at, '--name', 'nobody', '--sites', 'turku'], 1, /no account named "nobody" .*\[TAL_ACCOUNT_NOT_FOUND\]/],
+    ['a broken indexer config', ['list', '--indexer-config', join(f.dir, 'nope.yaml')], 1, /nope\.yaml.*TAL_CONFIG_UNREADABLE/],
+  ];
+  const runs = await Promise.all(cases.map(([, args]) => cliAsync(withPassword(f, PW2), ['user', ...args])));
+  for (const [i, [what, , status, says]] of cases.entries()) {
+    t.equal(runs[i]!.status, status, `${what}: exit ${status}`);
+    t.match(runs[i]!.stderr, says, what);
+    t.equal(runs[i]!.stdout, '', `${what}: nothing printed, no secret issued`);
+  }
+  t.equal(readFileSync(f.users, 'utf8'), before, 'the file is unchanged');
+  t.notOk(existsSync(join(f.dir, 'users.json')), 'no box account was made');
 });

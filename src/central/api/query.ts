@@ -24,7 +24,7 @@ export function parseLimit(text: string): number {
   return n;
 }
 
-const INDEX_FIELDS = /^(number|cursor|limit|from|to|site|line|box|direction): (.+)$/s;
+const INDEX_FIELDS = /^(number|cursor|limit|from|to|site|line|box|direction|notice): (.+)$/s;
 
 /**
  * The index refuses what it cannot search with a TypeError whose message starts with the field

@@ -13,6 +13,7 @@ import { fleetRoutes } from './routes/fleet.js';
 import { healthRoute } from './routes/health.js';
 import { searchRoute } from './routes/search.js';
 import { TokenTable } from './tokens.js';
+import { consolePlugin } from '../console/server.js';
 import type { ApiDeps } from './types.js';
 
 export { COMMAND_TIMEOUT_CODE } from './routes/commands.js';
@@ -82,5 +83,6 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     fleetRoutes(api, ctx);
     commandRoute(api, ctx);
   });
+  if (deps.console) void app.register(consolePlugin(deps.console), { prefix: '/console' });
   return app;
 }

@@ -6,6 +6,7 @@ import type { AuditInput, AuditResult } from '../../core/audit/entry.js';
 import type { BoxView } from '../fleet/types.js';
 import type { CallIndexApi, IndexedCall } from '../index/types.js';
 import type { CommandSender } from '../ingest/types.js';
+import type { ConsoleDeps } from '../console/context.js';
 
 export type Role = 'supervisor' | 'privacy-officer' | 'admin';
 export const ROLES: readonly Role[] = ['supervisor', 'privacy-officer', 'admin'];
@@ -68,4 +69,6 @@ export interface ApiDeps {
   /** behind a reverse proxy: which hops to trust for the client address (fastify's trustProxy);
    *  without it every client would share the proxy's address, and its failure count */
   trustProxy?: boolean | string | string[];
+  /** the staff console under /console (issue 8); absent: the JSON API only */
+  console?: ConsoleDeps;
 }

@@ -1,16 +1,16 @@
-// The box's personal accounts (R9), in one small file that `tallennin user …` writes and the
-// status page reads. Re-read whenever it changes on disk, so an account added or removed
-// takes effect without a restart.
+// Personal accounts (R9) in one small file that `tallennin user …` writes and the box's status
+// page or the central console reads. Re-read whenever it changes on disk, so an account added
+// or removed takes effect without a restart.
 import { open, stat } from 'node:fs/promises';
 import type { Clock } from '../clock.js';
 import { TalError } from '../errors.js';
 import { osReason } from '../config/messages.js';
-import { checkNewAccount, parseAccounts, serializeAccounts, type Account } from './accounts-format.js';
+import { checkNewAccount, checkSites, checkTotp, parseAccounts, serializeAccounts, type Account, type AccountExtras, type AccountRules } from './accounts-format.js';
 import { hashPassword, passwordProblem } from './password.js';
 import { writeFileAtomic } from './write-atomic.js';
 
-export type { Account } from './accounts-format.js';
-export type AccountChange = { name: string; change: 'added' | 'removed' | 'password' | 'role' };
+export type { Account, AccountExtras, AccountRules } from './accounts-format.js';
+export type AccountChange = { name: string; change: 'added' | 'removed' | 'password' | 'role' | 'sites' | 'totp' };
 
 // File times have the kernel's coarse tick: a file changed twice within it can keep its
 // mtime, size and even (after a rename) an inode it had before. Content read this soon after
@@ -21,18 +21,19 @@ export class AccountsFile {
   private cache: { key: string; accounts: readonly Account[] } | undefined;
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly path: string, private readonly opts: { roles: readonly string[]; clock: Clock }) {
+  /** `siteRoles` and `totp` (see AccountRules) are for the console; a box gives neither. */
+  constructor(readonly path: string, private readonly opts: AccountRules & { clock: Clock }) {
     if (opts.roles.length === 0) throw new TypeError('AccountsFile: roles must name at least one role');
   }
 
   /** Every account; a missing file is no accounts. Re-reads the file when it changed on disk. */
   async list(): Promise<Account[]> {
-    return (await this.load()).map((a) => ({ ...a }));
+    return (await this.load()).map(copy);
   }
 
   async find(name: string): Promise<Account | undefined> {
     const found = (await this.load()).find((a) => a.name === name);
-    return found && { ...found };
+    return found && copy(found);
   }
 
   /** True when group or others may read or write the file: still used, but the service should warn. */
@@ -45,17 +46,28 @@ export class AccountsFile {
     }
   }
 
-  /** Refuses a bad name, an existing name, a role not of this box, a weak password: TAL_ACCOUNT_INVALID naming which. */
-  async add(name: string, role: string, password: string): Promise<Account> {
-    checkNewAccount(name, role, this.opts.roles);
+  /**
+   * Refuses a bad name, an existing name, a role not of this file, sites wrong for the role,
+   * a malformed TOTP secret, a weak password: TAL_ACCOUNT_INVALID naming which.
+   */
+  async add(name: string, role: string, password: string, extra: AccountExtras = {}): Promise<Account> {
+    checkNewAccount(name, role, this.opts, extra);
     this.checkPassword(name, password);
     return this.change(async (accounts) => {
       if (accounts.some((a) => a.name === name)) {
         throw new TalError('TAL_ACCOUNT_INVALID', `an account named "${name}" exists already in ${this.path}`);
       }
       const now = this.opts.clock.now();
-      const account: Account = { name, role, hash: await hashPassword(password), created: now, changed: now };
-      return { accounts: [...accounts, account], result: { ...account } };
+      const account: Account = {
+        name,
+        role,
+        ...(extra.sites === undefined ? {} : { sites: [...extra.sites] }),
+        ...(extra.totp === undefined ? {} : { totp: extra.totp }),
+        hash: await hashPassword(password),
+        created: now,
+        changed: now,
+      };
+      return { accounts: [...accounts, account], result: copy(account) };
     });
   }
 
@@ -69,13 +81,23 @@ export class AccountsFile {
 
   /** TAL_ACCOUNT_NOT_FOUND for an unknown name; a weak password is refused as in add(). */
   async setPassword(name: string, password: string): Promise<void> {
-    return this.change(async (accounts) => {
-      const i = accounts.findIndex((a) => a.name === name);
-      if (i < 0) throw new TalError('TAL_ACCOUNT_NOT_FOUND', `no account named ${JSON.stringify(name)} in ${this.path}`);
+    return this.update(name, async () => {
       this.checkPassword(name, password);
-      const next = [...accounts];
-      next[i] = { ...accounts[i]!, hash: await hashPassword(password), changed: this.opts.clock.now() };
-      return { accounts: next, result: undefined };
+      return { hash: await hashPassword(password) };
+    });
+  }
+
+  /** Replaces the account's TOTP secret (a new phone, or a first one); TAL_ACCOUNT_NOT_FOUND for an unknown name. */
+  async setTotp(name: string, secret: string): Promise<void> {
+    checkTotp(name, secret, this.opts);
+    return this.update(name, async () => ({ totp: secret }));
+  }
+
+  /** Replaces the sites of an account whose role is limited to sites. */
+  async setSites(name: string, sites: readonly string[]): Promise<void> {
+    return this.update(name, async (account) => {
+      checkSites(name, account.role, sites, this.opts);
+      return { sites: [...sites] };
     });
   }
 
@@ -90,6 +112,8 @@ export class AccountsFile {
       else {
         if (b.role !== a.role) changes.push({ name: a.name, change: 'role' });
         if (b.hash !== a.hash) changes.push({ name: a.name, change: 'password' });
+        if (String(b.sites ?? '') !== String(a.sites ?? '')) changes.push({ name: a.name, change: 'sites' });
+        if (b.totp !== a.totp) changes.push({ name: a.name, change: 'totp' });
       }
     }
     for (const b of before) if (!now.has(b.name)) changes.push({ name: b.name, change: 'removed' });
@@ -99,6 +123,16 @@ export class AccountsFile {
   private checkPassword(name: string, password: string): void {
     const problem = passwordProblem(password, name);
     if (problem) throw new TalError('TAL_ACCOUNT_INVALID', `password for "${name}" refused: ${problem}`);
+  }
+
+  private update(name: string, fields: (account: Account) => Promise<Partial<Account>>): Promise<void> {
+    return this.change(async (accounts) => {
+      const i = accounts.findIndex((a) => a.name === name);
+      if (i < 0) throw new TalError('TAL_ACCOUNT_NOT_FOUND', `no account named ${JSON.stringify(name)} in ${this.path}`);
+      const next = [...accounts];
+      next[i] = { ...accounts[i]!, ...(await fields(accounts[i]!)), changed: this.opts.clock.now() };
+      return { accounts: next, result: undefined };
+    });
   }
 
   // One change at a time in this process, each on a fresh read: two adds never lose one another.
@@ -136,7 +170,7 @@ export class AccountsFile {
       if (!st.isFile()) throw new TalError('TAL_ACCOUNT_INVALID', `accounts file ${this.path}: is not a file`);
       const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
       if (this.cache?.key === key) return this.cache.accounts;
-      const accounts = parseAccounts(await fh.readFile('utf8'), this.path, this.opts.roles).map((a) => Object.freeze(a));
+      const accounts = parseAccounts(await fh.readFile('utf8'), this.path, this.opts).map((a) => Object.freeze(a));
       // Wall-clock time on purpose: it is compared with the file system's times, not the box's logic.
       const racy = Date.now() - Number(st.mtimeMs) < RACY_MS;
       this.cache = racy ? undefined : { key, accounts };
@@ -152,4 +186,9 @@ export class AccountsFile {
   private ioError(what: string, err: unknown): TalError {
     return new TalError('TAL_ACCOUNT_INVALID', `accounts file ${this.path}: ${what} it: ${osReason(err)}`, { cause: err });
   }
+}
+
+// The cached accounts are shared: a caller gets its own copy, sites included.
+function copy(a: Account): Account {
+  return a.sites ? { ...a, sites: [...a.sites] } : { ...a };
 }

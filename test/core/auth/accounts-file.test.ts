@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap';
+import { refused } from '../../helpers/refused.js';
 import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/core/clock.js';
-import { isTalError } from '../../../src/core/errors.js';
 import { AccountsFile, BOX_ROLES, hashPassword, verifyPassword, type Account } from '../../../src/core/auth/index.js';
 
 const T0 = Date.UTC(2025, 5, 2, 9, 0);
@@ -16,16 +16,6 @@ function setup(t: Test) {
   return { dir, path, clock, accounts: new AccountsFile(path, { roles: BOX_ROLES, clock }) };
 }
 
-async function refused(t: Test, p: Promise<unknown>, code: string, says: RegExp) {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  t.ok(isTalError(err), 'a TalError');
-  t.equal((err as { code?: string }).code, code);
-  t.match((err as Error).message, says);
-  return err as Error;
-}
 
 t.test('a missing file is no accounts', async (t) => {
   const { accounts } = setup(t);

@@ -2,7 +2,7 @@
 // them are in the HTML itself, found by stable data-line / data-field names; it reloads itself
 // only when scripts are off; the live script reads the same names from /status.json.
 import t from 'tap';
-import { escapeHtml, html, raw } from '../../../../src/box/status/web/html.js';
+import { escapeHtml, html, raw } from '../../../../src/core/html.js';
 import { ADVICE } from '../../../../src/box/status/web/advice.js';
 import { Browser, liveCall, loggedIn, NOW, STAFF, TECH, web } from './fixture.js';
 

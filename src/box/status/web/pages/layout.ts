@@ -1,6 +1,6 @@
 // The frame every page shares: phone-first viewport, one stylesheet and (on the status page)
 // one script, both served by the app itself; nothing inline, so the CSP can forbid inline code.
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../../../core/html.js';
 
 export interface LayoutOptions {
   title: string;

@@ -1,5 +1,5 @@
 // The login page. It names no box and no account: it is shown to anyone on the LAN.
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../../../core/html.js';
 import { layout } from './layout.js';
 
 /** Notes the login page may show by a code in its address (never text from the address itself). */

@@ -2,7 +2,7 @@
 // it reads the same with scripts off (it then reloads itself). With scripts on, status.js finds
 // the same elements by their data-line / data-field names and keeps them current. State is
 // always in words as well as colour.
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../../../core/html.js';
 import type { AlarmView, LineView, StatusView } from '../view.js';
 import { METER_FLOOR_DBFS } from '../view.js';
 import { layout } from './layout.js';

@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import type { AccountsFile, Lockout, Sessions, TotpVerifier } from '../../core/auth/index.js';
+import type { Clock } from '../../core/clock.js';
+import type { BoxView } from '../fleet/types.js';
+import type { CallIndexApi } from '../index/types.js';
+import type { ApiDeps } from '../api/types.js';
+import type { Auditor } from '../api/auditor.js';
+import type { Catalogues } from './i18n/catalogue.js';
+import type { CookieNames, PendingLogins } from './session.js';
+
+/** What the console is built from: the indexer's own parts and its `console` config. */
+export interface ConsoleDeps {
+  accounts: AccountsFile;
+  /** roles that must give a one-time code after the password */
+  totpRoles: readonly string[];
+  sessionMinutes: number;
+  language: string;
+  index: CallIndexApi;
+  fleet: { list(now: number): BoxView[] };
+  audit: ApiDeps['audit'];
+  clock: Clock;
+  log: Logger;
+  /** served over TLS (the cookies are then Secure) */
+  secure?: boolean;
+  catalogues?: Catalogues;
+}
+
+export interface ConsoleContext {
+  deps: ConsoleDeps;
+  catalogues: Catalogues;
+  sessions: Sessions;
+  pending: PendingLogins;
+  lockout: Lockout;
+  totp: TotpVerifier;
+  auditor: Auditor;
+  cookies: CookieNames;
+}

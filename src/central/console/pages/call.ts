@@ -1,0 +1,127 @@
+// One call: what is known of it, its holds, and listening. Listening asks for a purpose and a
+// case first (R2) and says it is logged; a hold says how far it can reach (R4).
+import { html, type Html } from '../../../core/html.js';
+import { HOLD_REASONS } from '../../../core/protocol/messages.js';
+import type { Translator } from '../i18n/catalogue.js';
+import { inputField, selectField } from './fields.js';
+import { localDateValue } from './form-values.js';
+import { csrfField, layout } from './layout.js';
+import { PATHS } from './paths.js';
+import { LISTEN_PURPOSES, type CallPageData, type CallView } from './types.js';
+import { clipText, directionText, endReasonText, holdReasonText, noticeText, purposeText, stateText, stopByText } from './words.js';
+
+const CASE_MAX = 64;
+
+function facts(t: Translator, c: CallView, expiry: number): Html {
+  const rows: [string, string][] = [
+    ['call.site', c.site],
+    ['call.box', c.box],
+    ['call.line', c.line],
+    ['call.start', t.fmt.dateTime(c.start)],
+    ['call.end', t.fmt.dateTime(c.end)],
+    ['call.duration', t.fmt.duration(c.durationMs)],
+    ['call.direction', directionText(t, c.direction)],
+    ['call.clip', clipText(t, c.clip)],
+    ['call.state', stateText(t, c.state)],
+  ];
+  if (c.endReason !== undefined) rows.push(['call.endReason', endReasonText(t, c.endReason)]);
+  if (c.stopped) rows.push(['call.stopped', t('call.stopped.value', { time: t.fmt.dateTime(c.stopped.at), by: stopByText(t, c.stopped.by) })]);
+  rows.push(['call.notice', noticeText(t, c.notice)]);
+  rows.push(['call.retention', t('call.retention.value', { months: c.retentionMonths })]);
+  if (c.deleted) rows.push(['call.deleted', t(`call.deleted.${c.deleted.reason}`, { date: t.fmt.dateTime(c.deleted.at) })]);
+  else rows.push(['call.expiry', t.fmt.dateTime(expiry)]);
+  return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${t(k)}</dt><dd>${v}</dd>`)}</dl>`;
+}
+
+function holdsList(t: Translator, d: CallPageData): Html {
+  if (d.holds.length === 0) return html`<p>${t('holds.none')}</p>`;
+  const release = d.canHold && !d.call.deleted;
+  const cols = ['reason', 'caseRef', 'by', 'at', 'until'].map((c) => html`<th scope="col">${t(`holds.col.${c}`)}</th>`);
+  const rows = d.holds.map(
+    (h) => html`<tr>
+<td>${holdReasonText(t, h.reason)}</td><td>${h.caseRef}</td><td>${h.by}</td><td class="num">${t.fmt.dateTime(h.at)}</td><td class="num">${t.fmt.dateTime(h.until)}</td>
+${release ? html`<td><form method="post" action="${PATHS.release(d.call.id)}">${csrfField(d.csrf)}<input type="hidden" name="caseRef" value="${h.caseRef}"><button type="submit">${t('holds.release', { caseRef: h.caseRef })}</button></form></td>` : ''}
+</tr>`,
+  );
+  return html`<div class="table-wrap" role="region" aria-labelledby="holds-caption" tabindex="0">
+<table>
+<caption id="holds-caption">${t('holds.caption')}</caption>
+<thead><tr>${cols}${release ? html`<th scope="col">${t('holds.col.action')}</th>` : ''}</tr></thead>
+<tbody>${rows}</tbody>
+</table>
+</div>
+${release ? html`<p class="muted">${t('holds.release.note')}</p>` : ''}`;
+}
+
+function holdForm(t: Translator, d: CallPageData): Html {
+  return html`<form method="post" action="${PATHS.hold(d.call.id)}" class="stack" aria-labelledby="hold-heading">
+<h3 id="hold-heading">${t('hold.heading')}</h3>
+<p id="hold-cap">${t('hold.cap', { date: t.fmt.dateTime(d.maxHoldUntil) })}</p>
+${csrfField(d.csrf)}
+${selectField({ id: 'hold-reason', name: 'reason', label: t('hold.reason'), empty: t('form.choose'), required: true, options: HOLD_REASONS.map((r) => ({ value: r, text: holdReasonText(t, r) })) })}
+${inputField({ id: 'hold-case', name: 'caseRef', label: t('hold.caseRef'), hint: t('form.caseRef.hint'), maxlength: CASE_MAX, required: true, autocomplete: 'off' })}
+${inputField({ id: 'hold-until', name: 'until', type: 'date', label: t('hold.until'), hint: t('hold.until.hint', { date: t.fmt.date(d.maxHoldUntil) }), min: localDateValue(d.call.start), max: localDateValue(d.maxHoldUntil), required: true })}
+<button type="submit" class="primary">${t('hold.submit')}</button>
+</form>`;
+}
+
+function offline(t: Translator, d: CallPageData): Html {
+  const seen = d.boxOnline.lastSeen !== undefined ? t('box.lastSeen', { time: t.fmt.dateTime(d.boxOnline.lastSeen) }) : t('box.neverSeen');
+  return html`<div class="offline" role="status"><strong>${t('box.offline.title')}</strong>
+<p>${t('box.offline', { box: d.call.box })}</p><p>${seen}</p></div>`;
+}
+
+function player(t: Translator, d: CallPageData): Html {
+  const l = d.listen!;
+  // The address comes from the route; a page that could be told to load audio from elsewhere
+  // would defeat the CSP and the audit, so anything but a path here is a bug.
+  if (!/^\/(?!\/)/.test(l.audioUrl)) throw new TypeError('listen.audioUrl must be a path on this server');
+  return html`<p>${t('listen.now', { purpose: purposeText(t, l.purpose), caseRef: l.caseRef })}</p>
+<audio controls preload="auto" src="${l.audioUrl}" aria-label="${t('listen.audio')}">${t('listen.noAudio')}</audio>
+<p class="note-box">${t('listen.logged')}</p>`;
+}
+
+function listenForm(t: Translator, d: CallPageData): Html {
+  return html`<p>${t('listen.intro')}</p>
+<form method="post" action="${PATHS.listen(d.call.id)}" class="stack">
+${csrfField(d.csrf)}
+${selectField({ id: 'listen-purpose', name: 'purpose', label: t('listen.purpose'), empty: t('form.choose'), required: true, options: LISTEN_PURPOSES.map((p) => ({ value: p, text: purposeText(t, p) })) })}
+${inputField({ id: 'listen-case', name: 'caseRef', label: t('listen.caseRef'), hint: t('form.caseRef.hint'), maxlength: CASE_MAX, required: true, autocomplete: 'off' })}
+<p class="muted">${t('listen.logged')}</p>
+<button type="submit" class="primary">${t('listen.submit')}</button>
+</form>`;
+}
+
+function listening(t: Translator, d: CallPageData): Html {
+  let body: Html;
+  if (d.call.deleted) body = html`<p>${t('listen.destroyed')}</p>`;
+  else if (!d.canListen) body = html`<p>${t('listen.notAllowed')}</p>`;
+  else if (!d.boxOnline.online) body = offline(t, d);
+  else if (d.listen) body = player(t, d);
+  else body = listenForm(t, d);
+  return html`<section aria-labelledby="listen-heading"><h2 id="listen-heading">${t('listen.heading')}</h2>${body}</section>`;
+}
+
+export function callPage(t: Translator, d: CallPageData): Html {
+  const title = t('call.heading', { date: t.fmt.dateTime(d.call.start) });
+  return layout(t, {
+    title,
+    user: d.user,
+    nav: 'search',
+    csrf: d.csrf,
+    here: PATHS.call(d.call.id),
+    main: html`<p><a href="${PATHS.search}">${t('call.back')}</a></p>
+<h1>${title}</h1>
+${d.error ? html`<p class="alert" role="alert">${d.error}</p>` : ''}
+${d.notice ? html`<p class="note-box" role="status">${d.notice}</p>` : ''}
+<div class="columns">
+<section aria-labelledby="facts-heading"><h2 id="facts-heading">${t('call.facts')}</h2>${facts(t, d.call, d.expiry)}</section>
+${listening(t, d)}
+</div>
+<section aria-labelledby="holds-heading">
+<h2 id="holds-heading">${t('holds.heading')}</h2>
+${holdsList(t, d)}
+${d.canHold && !d.call.deleted ? holdForm(t, d) : ''}
+</section>`,
+  });
+}
