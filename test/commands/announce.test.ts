@@ -72,3 +72,13 @@ t.test('announce check: a call that starts with it is heard, other speech is not
   t.equal(missing.status, 1);
   t.match(missing.stderr, /--audio: .*nosuch\.wav does not exist \(give a 0\.5–30 s recording of a call's first seconds\)/);
 });
+
+t.test('the recorder refuses to start on an announcement it cannot use, before it opens its store', async (t) => {
+  const f = fixture(t);
+  const { writeFileSync, existsSync } = await import('node:fs');
+  writeFileSync(f.config, readFileSync(f.config, 'utf8').replace('file: announcement.wav', 'file: gone.wav'));
+  const r = cli(f, ['record', '--config', f.config, '--duration', '1']);
+  t.equal(r.status, 1);
+  t.match(r.stderr, /announcement file .*gone\.wav does not exist \[TAL_ANNOUNCEMENT_INVALID\]/);
+  t.notOk(existsSync(f.store), 'no store was opened');
+});
