@@ -6,15 +6,13 @@
 import t from 'tap';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { loadAnnouncement } from '../../src/box/notice/announcement-file.js';
 import { RecordingStore } from '../../src/box/store/recording-store.js';
-import { DEFAULTS } from '../../src/core/config/index.js';
+import { speakAnnouncement } from '../../src/demo/announcement.js';
 import { alsaDevices, makeFifo } from '../../src/simulate/alsa-file-device.js';
-import { FifoFeeder } from '../../src/simulate/fifo-feeder.js';
-import { playSerial } from '../../src/simulate/serial-player.js';
 import { makeTrunk } from '../../src/simulate/trunk.js';
-import { anchorOf, boxFixture, spawnCli } from '../helpers/box-fixture.js';
+import { anchorOf, boxFixture } from '../helpers/box-fixture.js';
+import { recordLive } from '../helpers/live-recorder.js';
 import { collect } from '../helpers/log.js';
 import { ptyPair } from '../helpers/pty.js';
 
@@ -27,8 +25,7 @@ const LEAD_MS = 500;
 t.test('play mode: the announcement is played onto each incoming call as it is answered, through ALSA', async (t) => {
   const dir = t.testdir({});
   const wav = join(dir, 'announcement.wav');
-  const spoken = spawnSync('espeak-ng', ['-v', 'fi', '-s', '150', '-w', wav, DEFAULTS.announcement.text]);
-  t.equal(spoken.status, 0, 'espeak-ng speaks the announcement');
+  t.ok(speakAnnouncement(wav), 'espeak-ng speaks the announcement');
   const pcm = await loadAnnouncement(wav, RATE);
 
   const trunk = makeTrunk({
@@ -56,12 +53,6 @@ t.test('play mode: the announcement is played onto each incoming call as it is a
   // One asoundrc with the capture device and a playback device per line.
   alsaDevices(join(dir, 'xdg'), [{ name: 'trunk', infile: fifo }, { name: 'play1', outfile: out[0]! }, { name: 'play2', outfile: out[1]! }]);
 
-  const child = spawnCli(box, ['record', '--config', box.config, '--duration', String(DURATION_S - 1)]);
-  let log = '';
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const feeder = new FifoFeeder(fifo, trunk.audio, { rate: RATE, channels: 2, leadMs: LEAD_MS });
-  const t0 = await feeder.started;
   // When each playback device was first written to, on the same clock as the trunk.
   const appeared: (number | undefined)[] = [undefined, undefined];
   const watch = setInterval(() => {
@@ -74,10 +65,11 @@ t.test('play mode: the announcement is played onto each incoming call as it is a
       }
     });
   }, 5);
-  await playSerial(pty.b, trunk.lineUnit, t0, { aheadMs: LEAD_MS });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { code, log, t0 } = await recordLive(box, {
+    fifo, audio: trunk.audio, rate: RATE, channels: 2, leadMs: LEAD_MS, durationS: DURATION_S - 1,
+    serial: { path: pty.b, lines: trunk.lineUnit },
+  });
   clearInterval(watch);
-  await feeder.stop();
   t.equal(code, 0, 'record exits 0');
 
   // The answers, as the line unit reported them (the serial lines are sent aheadMs early).

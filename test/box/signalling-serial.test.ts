@@ -9,10 +9,9 @@ import { RecordingStore } from '../../src/box/store/recording-store.js';
 import { unsealMetadata } from '../../src/core/recording/unseal.js';
 import { parsePrivateKey } from '../../src/core/seal/index.js';
 import { makeFifo } from '../../src/simulate/alsa-file-device.js';
-import { FifoFeeder } from '../../src/simulate/fifo-feeder.js';
-import { playSerial } from '../../src/simulate/serial-player.js';
 import { makeTrunk } from '../../src/simulate/trunk.js';
-import { anchorOf, boxFixture, PASSPHRASE, spawnCli } from '../helpers/box-fixture.js';
+import { anchorOf, boxFixture, PASSPHRASE } from '../helpers/box-fixture.js';
+import { recordLive } from '../helpers/live-recorder.js';
 import { collect } from '../helpers/log.js';
 import { ptyPair } from '../helpers/pty.js';
 
@@ -50,15 +49,10 @@ for (const source of sources) t.test(`${source.type} on a serial port: direction
     dir,
     extraYaml: `vox: { hangMs: 3000 }\nsignals:\n  - { type: ${source.type}, port: ${pty.a}, baud: 9600, lines: ${source.map} }\n`,
   });
-  const child = spawnCli(box, ['record', '--config', box.config, '--duration', String(DURATION_S - 1)]);
-  let log = '';
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const feeder = new FifoFeeder(fifo, trunk.audio, { rate: RATE, channels: 2, leadMs: LEAD_MS });
-  const t0 = await feeder.started;
-  await playSerial(pty.b, source.type === 'isdn' ? trunk.dchannel : trunk.lineUnit, t0, { aheadMs: LEAD_MS });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  await feeder.stop();
+  const { code, log } = await recordLive(box, {
+    fifo, audio: trunk.audio, rate: RATE, channels: 2, leadMs: LEAD_MS, durationS: DURATION_S - 1,
+    serial: { path: pty.b, lines: source.type === 'isdn' ? trunk.dchannel : trunk.lineUnit },
+  });
   t.equal(code, 0, 'record exits 0');
   t.notMatch(log, /0401234567|0295020000/, 'no number in the log');
 

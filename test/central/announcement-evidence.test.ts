@@ -5,12 +5,11 @@
 // were not told; after three misses in a row the box's `notice-missing` alarm reaches the
 // indexer's alarms.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAnnouncement } from '../../src/box/notice/announcement-file.js';
 import { systemClock } from '../../src/core/clock.js';
-import { DEFAULTS } from '../../src/core/config/index.js';
+import { onTheLine, speakAnnouncement } from '../../src/demo/announcement.js';
 import { newApiToken } from '../../src/central/api/tokens.js';
 import { loadIndexerConfig } from '../../src/central/config.js';
 import { Indexer } from '../../src/central/indexer.js';
@@ -37,9 +36,9 @@ t.test('verify mode: heard, then three misses; the evidence and the alarm reach 
   t.teardown(() => broker.stop());
   const dir = t.testdir({});
   const wav = join(dir, 'announcement.wav');
-  t.equal(spawnSync('espeak-ng', ['-v', 'fi', '-s', '150', '-w', wav, DEFAULTS.announcement.text]).status, 0, 'espeak-ng speaks the announcement');
+  t.ok(speakAnnouncement(wav), 'espeak-ng speaks the announcement');
   // The exchange's copy: the same recording, quieter, as a line carries it.
-  const onLine = (await loadAnnouncement(wav, RATE)).map((s) => Math.round(s * 0.3));
+  const onLine = onTheLine(await loadAnnouncement(wav, RATE), 0.3);
   const incoming = (atMs: number, number: string, announced: boolean) =>
     ({ line: 0, atMs, talkMs: 4000, direction: 'incoming', number, clip: 'dtmf', rings: 1, ...(announced ? { announcement: onLine } : {}) }) as const;
   const trunk = makeTrunk({

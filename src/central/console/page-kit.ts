@@ -1,5 +1,4 @@
-// What every console route does around its page: the viewer and their language, a CSRF token for
-// the page's forms, and an HTML answer.
+// What every console route does around its page: the viewer and their language, and an HTML answer.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONSOLE_ROLES, type Account, type ConsoleRole } from '../../core/auth/index.js';
 import type { Html } from '../../core/html.js';
@@ -11,10 +10,6 @@ import { sessionOf } from './session.js';
 
 export function translatorFor(ctx: ConsoleContext, request: FastifyRequest): Translator {
   return translator(ctx.catalogues, pickLanguage(ctx.catalogues, request.cookies[ctx.cookies.lang], ctx.deps.language));
-}
-
-export function csrfFor(request: FastifyRequest, reply: FastifyReply): string {
-  return reply.generateCsrf();
 }
 
 export function send(reply: FastifyReply, status: number, page: Html): FastifyReply {
@@ -42,5 +37,5 @@ export async function personOf(ctx: ConsoleContext, request: FastifyRequest): Pr
 
 export function errorAnswer(ctx: ConsoleContext, request: FastifyRequest, reply: FastifyReply, status: number, messageKey: string, viewer?: Viewer): FastifyReply {
   const t = translatorFor(ctx, request);
-  return send(reply, status, errorPage(t, { status, message: t(messageKey), ...(viewer ? { user: viewer, csrf: csrfFor(request, reply) } : {}) }));
+  return send(reply, status, errorPage(t, { status, message: t(messageKey), ...(viewer ? { user: viewer, csrf: reply.generateCsrf() } : {}) }));
 }

@@ -10,6 +10,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import { Lockout, Sessions, TotpVerifier } from '../../core/auth/index.js';
 import { TalError } from '../../core/errors.js';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '../../core/security-headers.js';
 import { Auditor } from '../api/auditor.js';
 import { ApiError } from '../api/errors.js';
 import { safeError } from '../api/log-safe.js';
@@ -32,7 +33,7 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 /** Failed logins of one name within 15 minutes that lock it (R9), as on the boxes. */
 export const CONSOLE_LOCKOUT = { max: 5, windowMs: 15 * 60_000 } as const;
 
-const CSP = ["default-src 'none'", "style-src 'self'", "img-src 'self'", "media-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; ');
+const CSP = contentSecurityPolicy(['style-src', 'img-src', 'media-src']);
 
 export type { ConsoleDeps } from './context.js';
 
@@ -64,13 +65,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     });
     app.addHook('onRequest', resolveSession(ctx.sessions, ctx.cookies));
     app.addHook('onSend', async (_request, reply) => {
-      reply
-        .header('content-security-policy', CSP)
-        .header('x-frame-options', 'DENY')
-        .header('referrer-policy', 'no-referrer')
-        .header('x-content-type-options', 'nosniff')
-        .header('cross-origin-opener-policy', 'same-origin')
-        .header('cross-origin-resource-policy', 'same-origin');
+      reply.headers({ 'content-security-policy': CSP, ...SECURITY_HEADERS });
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     });
     app.setErrorHandler(async (err: FastifyError, request, reply) => {

@@ -8,9 +8,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session, Sessions } from '../../core/auth/index.js';
 import type { Clock } from '../../core/clock.js';
 
-export const CONSOLE_PATH = '/console';
+const CONSOLE_PATH = '/console';
 const COOKIES = { session: 'tallennin-console', pending: 'tallennin-console-login', lang: 'tallennin-lang' } as const;
-export const PENDING_MS = 5 * 60_000;
+const PENDING_MS = 5 * 60_000;
 
 export interface CookieNames {
   session: string;

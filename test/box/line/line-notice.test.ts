@@ -4,7 +4,7 @@
 // notice belongs to its first part. The announcer is a stand-in here; the real ones are tested
 // in test/box/notice/ and end to end through ALSA.
 import t from 'tap';
-import { Line, type LineOptions } from '../../../src/box/line/line.js';
+import { Line } from '../../../src/box/line/line.js';
 import type { CallInfo, StopBy } from '../../../src/box/line/call-fsm.js';
 import type { Announcer } from '../../../src/box/notice/announcer.js';
 import type { RecordingWriter } from '../../../src/box/recorder/recording-writer.js';
@@ -12,9 +12,8 @@ import type { RecordingRecord } from '../../../src/box/store/recording-record.js
 import type { Notice } from '../../../src/core/protocol/messages.js';
 import { concat, noise, speechLike } from '../../../src/core/dsp/generate.js';
 import { memoryLog } from '../../helpers/log.js';
+import { frameFeeder, lineOptions, R } from './line-kit.js';
 
-const R = 8000;
-const FRAME = 160;
 
 interface Rec {
   startMs: number;
@@ -58,13 +57,7 @@ function harness(opts: { announcer?: 'stub' | 'none'; settleAfterSamples?: numbe
       };
     },
   };
-  const options: LineOptions = {
-    id: 'line-1', sampleRate: R, vox: { onDbfs: -40, offDbfs: -46, attackMs: 200, hangMs: 3000, leadMs: 300 }, preRollMs: 2500,
-    maxCallMs: opts.maxCallMs ?? 3_600_000,
-    call: { hookSignalling: false, ringTimeoutMs: 8000, clipValidMs: 30_000, leadMs: 300, dialGapMs: 4000, stopCode: '*0#', stopCodeGapMs: 2000 },
-    delayMs: 80,
-  };
-  const line = new Line(options, {
+  const line = new Line(lineOptions(opts.maxCallMs !== undefined ? { maxCallMs: opts.maxCallMs } : {}), {
     timeOf: (p) => (p / R) * 1000,
     startRecording: (_line, startMs) => {
       const rec: Rec = { startMs, samples: 0, notices: [] };
@@ -86,15 +79,7 @@ function harness(opts: { announcer?: 'stub' | 'none'; settleAfterSamples?: numbe
     ...(opts.announcer === 'none' ? {} : { announcer }),
     log: memoryLog().log,
   });
-  let position = 0;
-  const feed = (pcm: Int16Array, onFrame?: (position: number) => void) => {
-    for (let i = 0; i + FRAME <= pcm.length; i += FRAME) {
-      line.frame(position, pcm.subarray(i, i + FRAME));
-      position += FRAME;
-      onFrame?.(position);
-    }
-  };
-  return { line, recs, sessions, feed, position: () => position };
+  return { line, recs, sessions, ...frameFeeder(line) };
 }
 
 const talk = (ms: number, seed = 1) => speechLike(ms, -20, R, seed);

@@ -7,9 +7,8 @@ import type { RecordingWriter } from '../../../src/box/recorder/recording-writer
 import type { RecordingRecord } from '../../../src/box/store/recording-record.js';
 import { concat, noise, silence, speechLike } from '../../../src/core/dsp/generate.js';
 import { memoryLog } from '../../helpers/log.js';
+import { FRAME, frameFeeder, lineOptions, R } from './line-kit.js';
 
-const R = 8000;
-const FRAME = 160;
 
 interface FakeRecording {
   startMs: number;
@@ -21,12 +20,7 @@ interface FakeRecording {
 function harness(overrides: Partial<LineOptions> = {}) {
   const recordings: FakeRecording[] = [];
   const line = new Line(
-    {
-      id: 'line-1', sampleRate: R, vox: { onDbfs: -40, offDbfs: -46, attackMs: 200, hangMs: 3000, leadMs: 300 }, preRollMs: 2500, maxCallMs: 3_600_000,
-      call: { hookSignalling: false, ringTimeoutMs: 8000, clipValidMs: 30_000, leadMs: 300, dialGapMs: 4000, stopCode: '*0#', stopCodeGapMs: 2000 },
-      delayMs: 80,
-      ...overrides,
-    },
+    lineOptions(overrides),
     {
       timeOf: (p) => (p / R) * 1000,
       startRecording: (_line, startMs, call) => {
@@ -48,15 +42,7 @@ function harness(overrides: Partial<LineOptions> = {}) {
       log: memoryLog().log,
     },
   );
-  let position = 0;
-  const feed = (pcm: Int16Array, onFrame?: (position: number) => void) => {
-    for (let i = 0; i + FRAME <= pcm.length; i += FRAME) {
-      line.frame(position, pcm.subarray(i, i + FRAME));
-      position += FRAME;
-      onFrame?.(position);
-    }
-  };
-  return { line, recordings, feed, position: () => position };
+  return { line, recordings, ...frameFeeder(line) };
 }
 
 const talk = (ms: number, seed = 1) => speechLike(ms, -20, R, seed);

@@ -63,10 +63,7 @@ t.test('stereo Ogg Opus from ffmpeg (libopus), named .ogg, mixed down to mono', 
 
 t.test('a tone survives at the right frequency and level', async (t) => {
   const dir = t.testdir({});
-  const wav = join(dir, 'tone.wav');
-  const opus = join(dir, 'tone.opus');
-  run('sox', ['-n', '-r', '48000', '-b', '16', '-c', '1', wav, 'synth', '2', 'sine', '1000', 'vol', '0.5']);
-  run('opusenc', ['--quiet', wav, opus]);
+  const opus = toneOpus(dir, 'tone', { rate: 48000, seconds: 2, hz: 1000, vol: 0.5 });
   const pcm = await loadAnnouncement(opus, 8000);
   t.equal(pcm.length, 16000, 'exactly 2 s');
   const amp = toneAmplitude(pcm, 8000, 1000);
@@ -131,11 +128,7 @@ t.test('damaged and cut-short Ogg Opus files are refused', async (t) => {
 });
 
 t.test('an Ogg Opus file longer than 30 s is refused before decoding', async (t) => {
-  const dir = t.testdir({});
-  const wav = join(dir, 'long.wav');
-  const opus = join(dir, 'long.opus');
-  run('sox', ['-n', '-r', '16000', '-b', '16', '-c', '1', wav, 'synth', '31', 'sine', '440', 'vol', '0.3']);
-  run('opusenc', ['--quiet', wav, opus]);
+  const opus = toneOpus(t.testdir({}), 'long', { rate: 16000, seconds: 31, hz: 440, vol: 0.3 });
   const err = await rejection(loadAnnouncement(opus, 8000));
   t.match(err.message, /31\.00 s long.*at most 30 s/);
 });
@@ -164,6 +157,15 @@ function headersOnly(b: Uint8Array, pages: number[]): Uint8Array {
   const tags = new Uint8Array(b.subarray(pages[1]!, pages[2]!));
   tags[5] = tags[5]! | 0x04;
   return Buffer.concat([head, sealPage(tags)]);
+}
+
+/** A sine tone made by sox, encoded by opusenc: `dir/name.opus`. */
+function toneOpus(dir: string, name: string, o: { rate: number; seconds: number; hz: number; vol: number }): string {
+  const wav = join(dir, `${name}.wav`);
+  const opus = join(dir, `${name}.opus`);
+  run('sox', ['-n', '-r', String(o.rate), '-b', '16', '-c', '1', wav, 'synth', String(o.seconds), 'sine', String(o.hz), 'vol', String(o.vol)]);
+  run('opusenc', ['--quiet', wav, opus]);
+  return opus;
 }
 
 async function rejection(p: Promise<unknown>): Promise<Error> {

@@ -2,28 +2,13 @@
 // code, no other origin, no framing, forms post only here); pages are never cached, since they
 // show a box's state and carry form tokens; no referrer leaves the page.
 import type { FastifyInstance } from 'fastify';
+import { contentSecurityPolicy, SECURITY_HEADERS } from '../../../core/security-headers.js';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy(['script-src', 'style-src', 'img-src', 'connect-src']);
 
 export function securityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
-    reply
-      .header('content-security-policy', CONTENT_SECURITY_POLICY)
-      .header('x-frame-options', 'DENY')
-      .header('referrer-policy', 'no-referrer')
-      .header('x-content-type-options', 'nosniff')
-      .header('cross-origin-opener-policy', 'same-origin')
-      .header('cross-origin-resource-policy', 'same-origin')
-      .header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+    reply.headers({ 'content-security-policy': CONTENT_SECURITY_POLICY, ...SECURITY_HEADERS });
     // The assets are the same for everyone and hold nothing: they may be kept, but checked.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', request.url.startsWith('/assets/') ? 'no-cache' : 'no-store');
   });

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { addCalendarMonths } from '../../../core/retention/index.js';
 import type { ConsoleContext } from '../context.js';
-import { csrfFor, errorAnswer, personOf, send, translatorFor } from '../page-kit.js';
+import { errorAnswer, personOf, send, translatorFor } from '../page-kit.js';
 import { callPage } from '../pages/index.js';
 import { consoleMay } from '../rights.js';
 
@@ -29,7 +29,7 @@ export function callRoute(app: FastifyInstance, ctx: ConsoleContext): void {
       200,
       callPage(translatorFor(ctx, request), {
         user: person.viewer,
-        csrf: csrfFor(request, reply),
+        csrf: reply.generateCsrf(),
         call: view,
         holds: call.holds,
         expiry: call.expiresAt,

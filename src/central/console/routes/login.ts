@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { verifyNothing, verifyPassword, type Account } from '../../../core/auth/index.js';
 import type { ConsoleContext } from '../context.js';
-import { csrfFor, personOf, send, translatorFor } from '../page-kit.js';
+import { personOf, send, translatorFor } from '../page-kit.js';
 import { loginPage } from '../pages/index.js';
 import { homeOf } from '../rights.js';
 import { clearPendingCookie, clearSessionCookie, sessionOf, setPendingCookie, setSessionCookie } from '../session.js';
@@ -27,7 +27,7 @@ export function loginRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
 
   const page = (request: FastifyRequest, reply: FastifyReply, status: number, step: 'password' | 'totp', errorKey?: string, name?: string, params?: Record<string, string>) => {
     const t = translatorFor(ctx, request);
-    return send(reply, status, loginPage(t, { csrf: csrfFor(request, reply), step, name, error: errorKey ? t(errorKey, params) : undefined }));
+    return send(reply, status, loginPage(t, { csrf: reply.generateCsrf(), step, name, error: errorKey ? t(errorKey, params) : undefined }));
   };
   const lockedUntil = (request: FastifyRequest, until: number) => ({ until: translatorFor(ctx, request).fmt.dateTime(until) });
 
@@ -53,7 +53,10 @@ export function loginRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
     return reply.redirect(homeOf(account.role), 303);
   };
 
-  app.get('/', async (request, reply) => reply.redirect((await personOf(ctx, request)) ? homeOf(sessionOf(request)!.role) : '/console/login', 303));
+  app.get('/', async (request, reply) => {
+    const person = await personOf(ctx, request);
+    return reply.redirect(person ? homeOf(person.viewer.role) : '/console/login', 303);
+  });
 
   app.get('/login', async (request, reply) => {
     const person = await personOf(ctx, request);

@@ -3,9 +3,10 @@
 // the calls in progress from the boxes' status reports. Audited with its filters, `number: true`
 // in place of a number.
 import type { FastifyInstance } from 'fastify';
+import type { BoxView } from '../../fleet/types.js';
 import type { CallSummary } from '../../index/types.js';
 import type { ConsoleContext } from '../context.js';
-import { csrfFor, errorAnswer, personOf, send, translatorFor, type Person } from '../page-kit.js';
+import { errorAnswer, personOf, send, translatorFor, type Person } from '../page-kit.js';
 import { searchPage } from '../pages/index.js';
 import type { LiveCall } from '../pages/types.js';
 import { consoleMay } from '../rights.js';
@@ -22,14 +23,14 @@ const querystring = {
 };
 
 /** The sites a person may search, as the site select offers them. */
-function sitesOf(ctx: ConsoleContext, person: Person, now: number): string[] {
+function sitesOf(person: Person, boxes: readonly BoxView[]): string[] {
   if (person.sites) return [...person.sites];
-  return [...new Set(ctx.deps.fleet.list(now).map((b) => b.site))].sort();
+  return [...new Set(boxes.map((b) => b.site))].sort();
 }
 
-function liveCalls(ctx: ConsoleContext, sites: readonly string[], now: number): LiveCall[] {
+function liveCalls(boxes: readonly BoxView[], sites: readonly string[]): LiveCall[] {
   const visible = new Set(sites);
-  return ctx.deps.fleet.list(now).flatMap((b) =>
+  return boxes.flatMap((b) =>
     b.state === 'lost' || !visible.has(b.site) ? [] : (b.status?.lines ?? []).filter((l) => l.state === 'active' || l.state === 'stopped').map((l) => ({ site: b.site, box: b.box, line: l.id, since: l.since ?? b.status!.ts })),
   );
 }
@@ -41,9 +42,10 @@ export function searchRoute(app: FastifyInstance, ctx: ConsoleContext): void {
     if (!consoleMay(person.viewer.role, 'search')) return errorAnswer(ctx, request, reply, 403, 'error.forbidden', person.viewer);
     const t = translatorFor(ctx, request);
     const now = ctx.deps.clock.now();
-    const sites = sitesOf(ctx, person, now);
+    const boxes = ctx.deps.fleet.list(now);
+    const sites = sitesOf(person, boxes);
     const form = request.query;
-    const base = { user: person.viewer, csrf: csrfFor(request, reply), query: form, sites, live: liveCalls(ctx, sites, now), liveAt: now };
+    const base = { user: person.viewer, csrf: reply.generateCsrf(), query: form, sites, live: liveCalls(boxes, sites), liveAt: now };
     const searched = Object.keys(form).length > 0;
     if (!searched) return send(reply, 200, searchPage(t, { ...base, results: [] }));
 
