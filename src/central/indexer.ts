@@ -18,6 +18,7 @@ import { connectBroker } from './ingest/broker.js';
 import { CentralCommands } from './ingest/commands.js';
 import { Ingest } from './ingest/ingest.js';
 import { openCallNumbers } from './numbers.js';
+import { ProjectStore } from './projects/store.js';
 
 export interface IndexerOptions {
   config: IndexerConfig;
@@ -84,6 +85,7 @@ export class Indexer {
         else ingest.onMessage(topic, payload, retained);
       },
     );
+    const projects = new ProjectStore(index.db, clock);
     let indexer: Indexer | undefined;
     const api = buildApi({
       index, fleet, commands, audit, clock, log,
@@ -96,7 +98,8 @@ export class Indexer {
         totpRoles: config.console.totpRoles,
         sessionMinutes: config.console.sessionMinutes,
         language: config.console.language,
-        index, fleet, audit, clock, log,
+        index, fleet, audit, clock, log, commands, projects,
+        auditHeads: () => ingest.auditHeads,
       },
     });
     indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, o);

@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
+import type { AuditHead } from '../../core/audit/entry.js';
+import type { AuditLog } from '../../core/audit/index.js';
 import type { AccountsFile, Lockout, Sessions, TotpVerifier } from '../../core/auth/index.js';
 import type { Clock } from '../../core/clock.js';
 import type { BoxView } from '../fleet/types.js';
 import type { CallIndexApi } from '../index/types.js';
 import type { ApiDeps } from '../api/types.js';
 import type { Auditor } from '../api/auditor.js';
+import type { CommandSender } from '../ingest/types.js';
+import type { ProjectsApi } from '../projects/types.js';
 import type { Catalogues } from './i18n/catalogue.js';
 import type { CookieNames, PendingLogins } from './session.js';
 
@@ -17,7 +21,13 @@ export interface ConsoleDeps {
   language: string;
   index: CallIndexApi;
   fleet: { list(now: number): BoxView[] };
-  audit: ApiDeps['audit'];
+  /** the indexer's own audit chain: appended to by every route, read by the audit viewer */
+  audit: ApiDeps['audit'] & Pick<AuditLog, 'entries' | 'verify'>;
+  /** the last audit chain head each box published, by `site/box` */
+  auditHeads(): ReadonlyMap<string, AuditHead & { ts: number }>;
+  /** signed commands to boxes, answered with the box's reply */
+  commands: CommandSender;
+  projects: ProjectsApi;
   clock: Clock;
   log: Logger;
   /** served over TLS (the cookies are then Secure) */

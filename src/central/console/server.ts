@@ -18,9 +18,12 @@ import { CONSOLE_CSS } from './assets/console-css.js';
 import type { ConsoleContext, ConsoleDeps } from './context.js';
 import { loadCatalogues } from './i18n/catalogue.js';
 import { errorAnswer, personOf } from './page-kit.js';
+import { auditRoutes } from './routes/audit.js';
 import { callRoute } from './routes/call.js';
+import { fleetRoutes } from './routes/fleet.js';
 import { languageRoute } from './routes/language.js';
 import { loginRoutes } from './routes/login.js';
+import { projectRoutes } from './routes/projects.js';
 import { searchRoute } from './routes/search.js';
 import { cookieNames, PendingLogins, resolveSession } from './session.js';
 
@@ -93,6 +96,9 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     languageRoute(app, ctx);
     searchRoute(app, ctx);
     callRoute(app, ctx);
+    projectRoutes(app, ctx);
+    fleetRoutes(app, ctx);
+    auditRoutes(app, ctx);
     app.get('/none', async (request, reply) => {
       const person = await personOf(ctx, request);
       if (!person) return reply.redirect('/console/login', 303);

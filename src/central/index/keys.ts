@@ -28,6 +28,10 @@ export const keyspaces = {
   holds: 'ix-hold',
   /** the fleet's view of each box (src/central/fleet/fleet.ts) */
   fleet: 'fleet',
+  /** project id → TrainingProject (src/central/projects/store.ts) */
+  projects: 'project',
+  /** recording id → CentralCopy (src/central/copies/): sealed copies of held recordings */
+  copies: 'copy',
 } as const;
 // 'audit' is the indexer's audit log's, in the same LevelDB.
 

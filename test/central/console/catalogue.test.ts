@@ -1,6 +1,6 @@
 // The message catalogue: every language says everything the master says, with the same blanks;
-// a spoilt file is named with its key; a new language is a file, not a code change.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// a spoilt file is named with its key; a new language is a folder, not a code change.
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { CatalogueError, loadCatalogues, pickLanguage, placeholdersOf, translator } from '../../../src/central/console/i18n/catalogue.js';
@@ -9,71 +9,86 @@ import { CATALOGUES, catalogueCopy, CSRF, NOW, SRC_I18N, tr } from './fixture.js
 
 const read = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, string>;
 const write = (dir: string, file: string, messages: Record<string, string>) => writeFileSync(join(dir, file), JSON.stringify(messages, null, 2));
+/** A language's messages, all its files merged. */
+const readLang = (dir: string, code: string) =>
+  Object.assign({}, ...readdirSync(join(dir, code)).filter((f) => f.endsWith('.json')).map((f) => read(dir, `${code}/${f}`))) as Record<string, string>;
 
-t.test('fi and en hold the same keys with the same placeholders', async (t) => {
-  const fi = read(SRC_I18N, 'fi.json');
-  const en = read(SRC_I18N, 'en.json');
+t.test('fi and en hold the same keys with the same placeholders, file for file', async (t) => {
+  const fi = readLang(SRC_I18N, 'fi');
+  const en = readLang(SRC_I18N, 'en');
   t.same(Object.keys(en).sort(), Object.keys(fi).sort(), 'the same keys');
   for (const key of Object.keys(fi)) {
     t.same([...placeholdersOf(en[key]!)].sort(), [...placeholdersOf(fi[key]!)].sort(), `placeholders of ${key}`);
   }
+  t.same(readdirSync(join(SRC_I18N, 'en')).sort(), readdirSync(join(SRC_I18N, 'fi')).sort(), 'the same files');
   t.same([...CATALOGUES.languages.keys()], ['fi', 'en'], 'the master first');
   t.equal(CATALOGUES.master, 'fi');
 });
 
-t.test('a missing key is an error naming the file and the key', async (t) => {
+t.test('a missing key is an error naming the file to add it to and the key', async (t) => {
   const dir = catalogueCopy(t);
-  const en = read(dir, 'en.json');
+  const en = read(dir, 'en/call.json');
   delete en['hold.cap'];
-  write(dir, 'en.json', en);
+  write(dir, 'en/call.json', en);
   const err = t.throws(() => loadCatalogues(dir)) as unknown as CatalogueError;
   t.type(err, CatalogueError);
-  t.equal(err.file, 'en.json');
+  t.equal(err.file, 'en/call.json');
   t.equal(err.key, 'hold.cap');
   t.equal(err.code, 'TAL_CONFIG_INVALID');
-  t.match(err.message, /en\.json.*"hold\.cap".*missing/);
+  t.match(err.message, /en\/call\.json.*"hold\.cap".*missing \(the master fi\/call\.json has it\)/);
 });
 
-t.test('an extra key is an error naming the file and the key', async (t) => {
+t.test('an extra key, or one key in two files, is an error naming the file and the key', async (t) => {
   const dir = catalogueCopy(t);
-  write(dir, 'en.json', { ...read(dir, 'en.json'), 'search.titel': 'Search' });
-  t.throws(() => loadCatalogues(dir), { file: 'en.json', key: 'search.titel', message: /not in the master fi\.json/ });
+  write(dir, 'en/search.json', { ...read(dir, 'en/search.json'), 'search.titel': 'Search' });
+  t.throws(() => loadCatalogues(dir), { file: 'en/search.json', key: 'search.titel', message: /not in the master fi\// });
+
+  write(dir, 'en/search.json', read(SRC_I18N, 'en/search.json'));
+  write(dir, 'fi/search.json', { ...read(dir, 'fi/search.json'), 'hold.cap': 'x {date}' });
+  t.throws(() => loadCatalogues(dir), { file: 'fi/search.json', key: 'hold.cap', message: /also in fi\/call\.json/ });
 });
 
 t.test('placeholders must match the master per key', async (t) => {
   const dir = catalogueCopy(t);
-  write(dir, 'en.json', { ...read(dir, 'en.json'), 'hold.cap': 'At most 12 months from the call start: until {until}.' });
-  t.throws(() => loadCatalogues(dir), { file: 'en.json', key: 'hold.cap', message: /placeholders \{until\} differ from the master's \{date\}/ });
+  write(dir, 'en/call.json', { ...read(dir, 'en/call.json'), 'hold.cap': 'At most 12 months from the call start: until {until}.' });
+  t.throws(() => loadCatalogues(dir), { file: 'en/call.json', key: 'hold.cap', message: /placeholders \{until\} differ from the master's \{date\}/ });
 
-  write(dir, 'en.json', { ...read(SRC_I18N, 'en.json'), 'holds.release': 'Release hold' });
+  write(dir, 'en/call.json', { ...read(SRC_I18N, 'en/call.json'), 'holds.release': 'Release hold' });
   t.throws(() => loadCatalogues(dir), { key: 'holds.release', message: /placeholders none differ from the master's \{caseRef\}/ });
 });
 
-t.test('a spoilt or misnamed file is named', async (t) => {
+t.test('a spoilt file, an empty message, a misnamed folder or no master is refused by name', async (t) => {
   const dir = catalogueCopy(t);
-  writeFileSync(join(dir, 'en.json'), '{ "language.name": "English", ');
-  t.throws(() => loadCatalogues(dir), { file: 'en.json', code: 'TAL_CONFIG_UNREADABLE' });
+  writeFileSync(join(dir, 'en/login.json'), '{ "language.name": "English", ');
+  t.throws(() => loadCatalogues(dir), { file: 'en/login.json', code: 'TAL_CONFIG_UNREADABLE' });
 
-  write(dir, 'en.json', { ...read(SRC_I18N, 'en.json'), 'app.name': '  ' });
-  t.throws(() => loadCatalogues(dir), { file: 'en.json', key: 'app.name', message: /empty/ });
+  write(dir, 'en/login.json', read(SRC_I18N, 'en/login.json'));
+  write(dir, 'en/common.json', { ...read(SRC_I18N, 'en/common.json'), 'app.name': '  ' });
+  t.throws(() => loadCatalogues(dir), { file: 'en/common.json', key: 'app.name', message: /empty/ });
 
-  write(dir, 'en.json', read(SRC_I18N, 'en.json'));
-  renameSync(join(dir, 'en.json'), join(dir, 'en_GB.json'));
-  t.throws(() => loadCatalogues(dir), { file: 'en_GB.json', message: /not a language code/ });
+  write(dir, 'en/common.json', read(SRC_I18N, 'en/common.json'));
+  renameSync(join(dir, 'en'), join(dir, 'en_GB'));
+  t.throws(() => loadCatalogues(dir), { file: 'en_GB/', message: /not a language code/ });
 
-  renameSync(join(dir, 'en_GB.json'), join(dir, 'en.json'));
-  renameSync(join(dir, 'fi.json'), join(dir, 'suomi.txt'));
-  t.throws(() => loadCatalogues(dir), { file: 'fi.json', message: /master is missing/ });
+  renameSync(join(dir, 'en_GB'), join(dir, 'en'));
+  mkdirSync(join(dir, 'sv'));
+  t.throws(() => loadCatalogues(dir), { file: 'sv/', message: /holds no \.json/ });
+
+  renameSync(join(dir, 'sv'), join(dir, 'tmp-empty-ignored'));
+  renameSync(join(dir, 'fi'), join(dir, 'suomi.txt'));
+  t.throws(() => loadCatalogues(dir), { file: 'fi/', message: /master is missing/ });
 });
 
-t.test('a sv.json dropped into the folder is a language, with no code change', async (t) => {
+t.test('an sv/ folder dropped beside fi/ is a language, with no code change', async (t) => {
   const dir = catalogueCopy(t);
-  // A translator's Swedish: every key, the same blanks (here marked so the test can see them used).
-  const sv = Object.fromEntries(Object.entries(read(dir, 'fi.json')).map(([k, v]) => [k, `[sv] ${v}`]));
-  sv['language.name'] = 'svenska';
-  sv['login.title'] = 'Logga in';
-  sv['layout.title'] = '{page} – Samtalsinspelningar';
-  write(dir, 'sv.json', sv);
+  // A translator's Swedish: a copy of fi/, every key, the same blanks (here marked so the test can see them used).
+  cpSync(join(dir, 'fi'), join(dir, 'sv'), { recursive: true });
+  for (const f of readdirSync(join(dir, 'sv'))) {
+    const sv = Object.fromEntries(Object.entries(read(dir, `sv/${f}`)).map(([k, v]) => [k, `[sv] ${v}`]));
+    if ('language.name' in sv) Object.assign(sv, { 'language.name': 'svenska', 'layout.title': '{page} – Samtalsinspelningar' });
+    if ('login.title' in sv) sv['login.title'] = 'Logga in';
+    write(dir, `sv/${f}`, sv);
+  }
   const cats = loadCatalogues(dir);
   t.same([...cats.languages.keys()], ['fi', 'en', 'sv']);
 

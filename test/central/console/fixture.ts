@@ -1,7 +1,7 @@
 // Data for the console's views and the checks every rendered page must pass. The calls are
 // IndexedCall-shaped on purpose (sealed parts, a number where none belongs) to show the views
 // take what the index gives and show only what they should.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ export const NUMBER_TRACES = ['358401234567', '0401234567', '040 123 4567', '040
 /** A copy of the real catalogue folder to spoil; removed when the test ends. */
 export function catalogueCopy(t: { teardown(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'tallennin-i18n-'));
-  cpSync(SRC_I18N, dir, { recursive: true, filter: (src) => src === SRC_I18N || src.endsWith('.json') });
+  cpSync(SRC_I18N, dir, { recursive: true, filter: (src) => statSync(src).isDirectory() || src.endsWith('.json') });
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

@@ -5,7 +5,7 @@ import t from 'tap';
 import type { Translator } from '../../../src/central/console/i18n/catalogue.js';
 import { callPage, errorPage, loginPage, searchPage } from '../../../src/central/console/pages/index.js';
 import type { CallView, ConsoleRole } from '../../../src/central/console/pages/types.js';
-import { callData, CSRF, DAY, duplicateIds, LANGS, NOW, postForms, postFormsWithoutCsrf, searchData, SRC_I18N, SUPERVISOR, tr, unlabelled } from './fixture.js';
+import { CATALOGUES, callData, CSRF, DAY, duplicateIds, LANGS, NOW, postForms, postFormsWithoutCsrf, searchData, SUPERVISOR, tr, unlabelled } from './fixture.js';
 
 type Render = (t: Translator) => string;
 
@@ -57,9 +57,9 @@ t.test('the header offers the sections of the role, the current one marked', asy
     const page = String(errorPage(tr('en'), { status: 404, message: 'x', user: { name: 'n', role }, csrf: CSRF }));
     return [...page.matchAll(/<nav class="sections"[\s\S]*?<\/nav>/g)].join('').match(/href="[^"]+"/g);
   };
-  t.same(nav('supervisor'), ['href="/console/search"', 'href="/console/fleet"']);
-  t.same(nav('privacy-officer'), ['href="/console/search"', 'href="/console/audit"']);
-  t.same(nav('trainer'), null, 'a trainer reaches recordings through training projects, not search');
+  t.same(nav('supervisor'), ['href="/console/search"', 'href="/console/projects"', 'href="/console/fleet"']);
+  t.same(nav('privacy-officer'), ['href="/console/search"', 'href="/console/projects"', 'href="/console/audit"']);
+  t.same(nav('trainer'), ['href="/console/projects"'], 'a trainer reaches recordings through training projects, not search');
   t.same(nav('admin'), ['href="/console/fleet"'], 'an admin never searches');
 
   const search = String(searchPage(tr('en'), searchData()));
@@ -207,7 +207,7 @@ t.test('error pages frame the message and lead back', async (t) => {
 });
 
 t.test('every message the pages use exists, and every message is used by some page', async (t) => {
-  const master = JSON.parse(readFileSync(`${SRC_I18N}fi.json`, 'utf8')) as Record<string, string>;
+  const master = CATALOGUES.languages.get('fi')!;
   const used = new Set<string>();
   const recording = (lang: string): Translator => {
     const inner = tr(lang);

@@ -1,7 +1,8 @@
-// The console's one message catalogue. fi.json is the master; every other `<code>.json` in the
-// folder is a language, found by listing the folder, so a translator adds sv.json without a code
+// The console's one message catalogue. A language is a folder named by its code holding one JSON
+// file per part of the console (common.json, search.json, …); fi/ is the master. Every other
+// folder is found by listing, so a translator adds sv/ (a copy of fi/, translated) without a code
 // change. Files are checked whole at load: a page must never meet a missing message mid-render.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TalError } from '../../../core/errors.js';
@@ -46,11 +47,7 @@ export class CatalogueError extends TalError {
   }
 }
 
-/**
- * The folder beside this module; when running the build (dist/) that holds no JSON, because tsc
- * copies none, so the source folder is used instead.
- */
-/** Beside this module: `npm run build` copies the message files next to the compiled code. */
+/** Beside this module: `npm run build` copies the language folders next to the compiled code. */
 export function defaultCatalogueDir(): string {
   return fileURLToPath(new URL('.', import.meta.url));
 }
@@ -74,39 +71,56 @@ function readMessages(dir: string, file: string): Record<string, string> {
   return parsed as Record<string, string>;
 }
 
-/** Every language must say the same things as the master, with the same blanks to fill. */
-function checkAgainstMaster(file: string, messages: Record<string, string>, master: Record<string, string>): void {
-  for (const key of Object.keys(master)) if (!Object.hasOwn(messages, key)) throw new CatalogueError(file, key, `missing (the master ${MASTER_LANGUAGE}.json has it)`);
-  for (const key of Object.keys(messages)) if (!Object.hasOwn(master, key)) throw new CatalogueError(file, key, `not in the master ${MASTER_LANGUAGE}.json (a misspelt or stale key)`);
-  for (const [key, text] of Object.entries(master)) {
+/** One language's folder: its files merged, each key in exactly one of them; key → the file that holds it. */
+function readLanguage(dir: string, code: string): { messages: Record<string, string>; fileOf: Map<string, string> } {
+  const files = readdirSync(join(dir, code)).filter((f) => f.endsWith('.json')).sort();
+  if (files.length === 0) throw new CatalogueError(`${code}/`, undefined, 'the language folder holds no .json message file', 'TAL_CONFIG_UNREADABLE');
+  const messages: Record<string, string> = {};
+  const fileOf = new Map<string, string>();
+  for (const f of files) {
+    const file = `${code}/${f}`;
+    for (const [key, text] of Object.entries(readMessages(dir, file))) {
+      const other = fileOf.get(key);
+      if (other) throw new CatalogueError(file, key, `also in ${other}: a key lives in one file`);
+      fileOf.set(key, file);
+      messages[key] = text;
+    }
+  }
+  return { messages, fileOf };
+}
+
+/** Every language must say the same things as the master, with the same blanks to fill; a problem names the file a translator opens. */
+function checkAgainstMaster(code: string, lang: ReturnType<typeof readLanguage>, master: ReturnType<typeof readLanguage>): void {
+  const where = (key: string) => `${code}/${master.fileOf.get(key)!.slice(MASTER_LANGUAGE.length + 1)}`;
+  for (const [key, file] of master.fileOf) if (!lang.fileOf.has(key)) throw new CatalogueError(where(key), key, `missing (the master ${file} has it)`);
+  for (const [key, file] of lang.fileOf) if (!master.fileOf.has(key)) throw new CatalogueError(file, key, `not in the master ${MASTER_LANGUAGE}/ (a misspelt or stale key)`);
+  for (const [key, text] of Object.entries(master.messages)) {
     const want = [...placeholdersOf(text)].sort();
-    const got = [...placeholdersOf(messages[key]!)].sort();
+    const got = [...placeholdersOf(lang.messages[key]!)].sort();
     if (want.join() !== got.join()) {
       const show = (p: string[]) => (p.length ? p.map((x) => `{${x}}`).join(' ') : 'none');
-      throw new CatalogueError(file, key, `placeholders ${show(got)} differ from the master's ${show(want)}`);
+      throw new CatalogueError(lang.fileOf.get(key)!, key, `placeholders ${show(got)} differ from the master's ${show(want)}`);
     }
   }
 }
 
 export function loadCatalogues(dir: string = defaultCatalogueDir()): Catalogues {
-  let files: string[];
+  let codes: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    codes = readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()).sort();
   } catch (err) {
     throw new CatalogueError(dir, undefined, `the folder cannot be listed (${(err as Error).message})`, 'TAL_CONFIG_UNREADABLE');
   }
-  const masterFile = `${MASTER_LANGUAGE}.json`;
-  if (!files.includes(masterFile)) throw new CatalogueError(masterFile, undefined, `the master is missing from ${dir}`, 'TAL_CONFIG_UNREADABLE');
-  const master = readMessages(dir, masterFile);
-  const languages = new Map<string, Messages>([[MASTER_LANGUAGE, Object.freeze(master)]]);
-  for (const file of files) {
-    if (file === masterFile) continue;
-    const code = file.slice(0, -'.json'.length);
-    // A mistyped name (sv_SE.json) would otherwise be silently left out of the console.
-    if (!CODE.test(code)) throw new CatalogueError(file, undefined, 'the file name is not a language code (like sv.json)');
-    const messages = readMessages(dir, file);
-    checkAgainstMaster(file, messages, master);
-    languages.set(code, Object.freeze(messages));
+  if (!codes.includes(MASTER_LANGUAGE)) throw new CatalogueError(`${MASTER_LANGUAGE}/`, undefined, `the master is missing from ${dir}`, 'TAL_CONFIG_UNREADABLE');
+  const master = readLanguage(dir, MASTER_LANGUAGE);
+  const languages = new Map<string, Messages>([[MASTER_LANGUAGE, Object.freeze(master.messages)]]);
+  for (const code of codes) {
+    if (code === MASTER_LANGUAGE) continue;
+    // A mistyped name (sv_SE/) would otherwise be silently left out of the console.
+    if (!CODE.test(code)) throw new CatalogueError(`${code}/`, undefined, 'the folder name is not a language code (like sv)');
+    const lang = readLanguage(dir, code);
+    checkAgainstMaster(code, lang, master);
+    languages.set(code, Object.freeze(lang.messages));
   }
   return Object.freeze({ master: MASTER_LANGUAGE, languages });
 }

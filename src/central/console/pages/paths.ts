@@ -12,20 +12,24 @@ export const PATHS = {
   search: '/console/search',
   fleet: '/console/fleet',
   audit: '/console/audit',
+  projects: '/console/projects',
+  project: (id: string) => `/console/projects/${seg(id)}`,
   css: '/console/assets/console.css',
   icon: '/console/assets/icon.svg',
   call: (id: string) => `/console/calls/${seg(id)}`,
   hold: (id: string) => `/console/calls/${seg(id)}/holds`,
   release: (id: string) => `/console/calls/${seg(id)}/holds/release`,
   listen: (id: string) => `/console/calls/${seg(id)}/listen`,
+  audio: (id: string, grant: string) => `/console/calls/${seg(id)}/audio?grant=${encodeURIComponent(grant)}`,
+  fleetCommand: (site: string, box: string, verb: string) => `/console/fleet/${seg(site)}/${seg(box)}/commands/${seg(verb)}`,
 } as const;
 
 /** The CSRF field of every POST form (what @fastify/csrf-protection reads from a body by default). */
 export const CSRF_FIELD = '_csrf';
 
-export const SECTION_PATH: Readonly<Record<NavSection, string>> = { search: PATHS.search, fleet: PATHS.fleet, audit: PATHS.audit };
+export const SECTION_PATH: Readonly<Record<NavSection, string>> = { search: PATHS.search, projects: PATHS.projects, fleet: PATHS.fleet, audit: PATHS.audit };
 
 /** The sections a role sees in the header: those the routes let it open (one table of rights). */
 export function sectionsOf(role: string): NavSection[] {
-  return (['search', 'fleet', 'audit'] as const).filter((s) => consoleMay(role, s));
+  return (['search', 'projects', 'fleet', 'audit'] as const).filter((s) => consoleMay(role, s));
 }
