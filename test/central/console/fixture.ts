@@ -1,7 +1,7 @@
 // Data for the console's views and the checks every rendered page must pass. The calls are
 // IndexedCall-shaped on purpose (sealed parts, a number where none belongs) to show the views
 // take what the index gives and show only what they should.
-import { cpSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,18 @@ export const SRC_I18N = fileURLToPath(new URL('../../../src/central/console/i18n
 export const CATALOGUES: Catalogues = loadCatalogues(SRC_I18N);
 export const LANGS = ['fi', 'en'] as const;
 export const tr = (lang: string): Translator => translator(CATALOGUES, lang);
+
+/** The keys of one file of the master (`fi/<part>.json`): what that part's pages must use, every one. */
+export const keysOfPart = (part: string): string[] => Object.keys(JSON.parse(readFileSync(join(SRC_I18N, 'fi', `${part}.json`), 'utf8')) as object);
+
+/** A translator that notes every key asked for (through t or has). */
+export function trackingTranslator(lang: string): { t: Translator; used: Set<string> } {
+  const inner = tr(lang);
+  const used = new Set<string>();
+  const t = (key: string, params?: Record<string, string | number>) => (used.add(key), inner(key, params));
+  const has = (key: string) => (used.add(key), inner.has(key));
+  return { t: Object.assign(t, { lang: inner.lang, languages: inner.languages, has, fmt: inner.fmt }), used };
+}
 
 export const NOW = Date.UTC(2026, 10, 28, 10, 5); // 12.05 in Helsinki
 export const DAY = 86_400_000;
