@@ -19,6 +19,9 @@ import { CentralCommands } from './ingest/commands.js';
 import { Ingest } from './ingest/ingest.js';
 import { openCallNumbers } from './numbers.js';
 import { ProjectStore } from './projects/store.js';
+import { CopyKeeper } from './copies/keeper.js';
+import { CopyStore } from './copies/store.js';
+import { Playback } from './playback/playback.js';
 
 export interface IndexerOptions {
   config: IndexerConfig;
@@ -50,6 +53,7 @@ export class Indexer {
     readonly commands: CentralCommands,
     readonly api: FastifyInstance,
     readonly client: MqttClient,
+    readonly copies: CopyKeeper,
     private readonly o: IndexerOptions,
   ) {}
 
@@ -86,6 +90,13 @@ export class Indexer {
       },
     );
     const projects = new ProjectStore(index.db, clock);
+    const fetch = (site: string, box: string, id: string) => commands.fetch(site, box, id);
+    const copyStore = new CopyStore(index.db);
+    const copies = new CopyKeeper({
+      store: copyStore, index, fetch, audit, clock, log,
+      online: (site, box) => fleet.list(clock.now()).some((b) => b.site === site && b.box === box && b.state !== 'lost'),
+    });
+    const playback = new Playback({ copies: copyStore, fetch, key: o.sealingKey });
     let indexer: Indexer | undefined;
     const api = buildApi({
       index, fleet, commands, audit, clock, log,
@@ -98,11 +109,11 @@ export class Indexer {
         totpRoles: config.console.totpRoles,
         sessionMinutes: config.console.sessionMinutes,
         language: config.console.language,
-        index, fleet, audit, clock, log, commands, projects,
+        index, fleet, audit, clock, log, commands, projects, playback, copies,
         auditHeads: () => ingest.auditHeads,
       },
     });
-    indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, o);
+    indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, copies, o);
     await audit.append({ actor: 'system', action: 'service-start', result: 'ok', detail: { indexer: config.indexer.id, keyId: o.sealingKey.keyId } });
     if (o.listen !== false) {
       await api.listen({ host: config.api.host, port: config.api.port });
@@ -113,9 +124,17 @@ export class Indexer {
     return indexer;
   }
 
-  /** Calls whose expiry passed a grace period ago with no `deleted` from their box (R4). */
+  /**
+   * Calls whose expiry passed a grace period ago with no `deleted` from their box (R4); and the
+   * central copies of held recordings: made where missing, destroyed at their expiry.
+   */
   async checkExpiries(): Promise<void> {
     const { config, clock, log } = this.o;
+    try {
+      await this.copies.reconcile();
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'central copy check failed');
+    }
     try {
       const overdue = await this.index.overdue(clock.now(), config.fleet.expiryGraceHours * 3_600_000);
       const before = new Set(this.overdue.map((a) => a.target));

@@ -7,8 +7,11 @@ import type { BoxView } from '../fleet/types.js';
 import type { CallIndexApi } from '../index/types.js';
 import type { ApiDeps } from '../api/types.js';
 import type { Auditor } from '../api/auditor.js';
+import type { CopyKeeper } from '../copies/keeper.js';
 import type { CommandSender } from '../ingest/types.js';
-import type { ProjectsApi } from '../projects/types.js';
+import type { ListenGrants } from '../playback/grants.js';
+import type { Playback } from '../playback/playback.js';
+import type { ProjectRegister } from '../projects/types.js';
 import type { Catalogues } from './i18n/catalogue.js';
 import type { CookieNames, PendingLogins } from './session.js';
 
@@ -27,7 +30,12 @@ export interface ConsoleDeps {
   auditHeads(): ReadonlyMap<string, AuditHead & { ts: number }>;
   /** signed commands to boxes, answered with the box's reply */
   commands: CommandSender;
-  projects: ProjectsApi;
+  /** the training projects: read by every route that reaches a call, changed by the project pages */
+  projects: ProjectRegister;
+  /** recordings opened for listening, from the central copy or their box */
+  playback: Pick<Playback, 'open'>;
+  /** the central sealed copies of held recordings */
+  copies: Pick<CopyKeeper, 'ensure' | 'infoOf'>;
   clock: Clock;
   log: Logger;
   /** served over TLS (the cookies are then Secure) */
@@ -44,4 +52,6 @@ export interface ConsoleContext {
   totp: TotpVerifier;
   auditor: Auditor;
   cookies: CookieNames;
+  /** listens allowed, each with its audio in memory */
+  grants: ListenGrants;
 }

@@ -2,7 +2,7 @@
 // the pages only leave out what a role may not use. Site scoping (a supervisor's own sites) and
 // project membership (a trainer's recordings) are checked by the routes on top of this table.
 import type { ConsoleRole } from '../../core/auth/index.js';
-import type { ListenPurpose } from './pages/types.js';
+export { purposesOf } from '../listen-purposes.js';
 
 export type ConsoleRight =
   | 'search'
@@ -26,24 +26,8 @@ const RIGHTS: Record<ConsoleRole, readonly ConsoleRight[]> = {
   admin: ['fleet', 'fleet-command'],
 };
 
-/**
- * The purposes each role may state before listening (R2): a supervisor handles complaints and
- * picks training material, a privacy officer answers access requests and disclosures (and may
- * check a complaint), a trainer trains.
- */
-const PURPOSES: Record<ConsoleRole, readonly ListenPurpose[]> = {
-  supervisor: ['complaint', 'training'],
-  trainer: ['training'],
-  'privacy-officer': ['complaint', 'access-request', 'disclosure'],
-  admin: [],
-};
-
 export function consoleMay(role: string, right: ConsoleRight): boolean {
   return (RIGHTS as Record<string, readonly ConsoleRight[]>)[role]?.includes(right) ?? false;
-}
-
-export function purposesOf(role: string): readonly ListenPurpose[] {
-  return (PURPOSES as Record<string, readonly ListenPurpose[]>)[role] ?? [];
 }
 
 /** Where a role lands after logging in. */

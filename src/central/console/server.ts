@@ -12,6 +12,7 @@ import { Lockout, Sessions, TotpVerifier } from '../../core/auth/index.js';
 import { TalError } from '../../core/errors.js';
 import { contentSecurityPolicy, SECURITY_HEADERS } from '../../core/security-headers.js';
 import { Auditor } from '../api/auditor.js';
+import { ListenGrants } from '../playback/grants.js';
 import { ApiError } from '../api/errors.js';
 import { safeError } from '../api/log-safe.js';
 import { CONSOLE_CSS } from './assets/console-css.js';
@@ -21,6 +22,8 @@ import { errorAnswer, personOf } from './page-kit.js';
 import { auditRoutes } from './routes/audit.js';
 import { callRoute } from './routes/call.js';
 import { fleetRoutes } from './routes/fleet.js';
+import { holdRoutes } from './routes/holds.js';
+import { listenRoutes } from './routes/listen.js';
 import { languageRoute } from './routes/language.js';
 import { loginRoutes } from './routes/login.js';
 import { projectRoutes } from './routes/projects.js';
@@ -56,6 +59,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     totp: new TotpVerifier(deps.clock),
     auditor: new Auditor(deps.audit, log),
     cookies: cookieNames(deps.secure ?? false),
+    grants: new ListenGrants(deps.clock),
   };
 
   return async (app: FastifyInstance) => {
@@ -96,6 +100,8 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     languageRoute(app, ctx);
     searchRoute(app, ctx);
     callRoute(app, ctx);
+    listenRoutes(app, ctx);
+    holdRoutes(app, ctx);
     projectRoutes(app, ctx);
     fleetRoutes(app, ctx);
     auditRoutes(app, ctx);

@@ -30,8 +30,12 @@ export const keyspaces = {
   fleet: 'fleet',
   /** project id → TrainingProject (src/central/projects/store.ts) */
   projects: 'project',
-  /** recording id → CentralCopy (src/central/copies/): sealed copies of held recordings */
+  /** recording id → CopyInfo (src/central/copies/): sealed copies of held recordings */
   copies: 'copy',
+  /** recording id → the copy's wrapped content key: deleted first, which destroys the copy */
+  copyKeys: 'copy-key',
+  /** `id!index` (8 hex) → one sealed chunk of a copy */
+  copyChunks: 'copy-chunk',
 } as const;
 // 'audit' is the indexer's audit log's, in the same LevelDB.
 

@@ -21,6 +21,8 @@ const PAGES: Record<string, Render> = {
   'search, a field refused': (t) => String(searchPage(t, searchData({ error: { field: 'to', message: t('search.error.window') } }))),
   'call, listen form': (t) => String(callPage(t, callData())),
   'call, playing': (t) => String(callPage(t, callData({ listen: { purpose: 'complaint', caseRef: 'VN/123/2026', audioUrl: '/console/calls/x/audio?grant=abc' }, notice: 'Listening logged.' }))),
+  'call, held, central copy, box offline, from a project': (t) => String(callPage(t, callData({ copyUntil: NOW + 300 * DAY, via: 'projects', boxOnline: { online: false, lastSeen: NOW - DAY }, purposes: ['training'] }))),
+  'call, playing from the copy': (t) => String(callPage(t, callData({ copyUntil: NOW + 300 * DAY, listen: { purpose: 'complaint', caseRef: 'VN/1', audioUrl: '/console/calls/x/audio?grant=abc', fromCopy: true } }))),
   'call, box offline': (t) => String(callPage(t, callData({ boxOnline: { online: false, lastSeen: NOW - 3 * 3_600_000 } }))),
   'call, box never seen': (t) => String(callPage(t, callData({ boxOnline: { online: false } }))),
   'call, no rights': (t) => String(callPage(t, callData({ canListen: false, canHold: false, user: { name: 'Aino', role: 'admin' } }))),

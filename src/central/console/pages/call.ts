@@ -53,6 +53,12 @@ ${release ? html`<td><form method="post" action="${PATHS.release(d.call.id)}">${
 ${release ? html`<p class="muted">${t('holds.release.note')}</p>` : ''}`;
 }
 
+function copyNote(t: Translator, d: CallPageData): Html {
+  if (d.call.deleted || d.holds.length === 0) return html``;
+  if (d.copyUntil !== undefined) return html`<p class="note-box">${t('copy.kept', { date: t.fmt.dateTime(d.copyUntil) })}</p>`;
+  return html`<p class="muted">${t('copy.missing')}</p>`;
+}
+
 function holdForm(t: Translator, d: CallPageData): Html {
   return html`<form method="post" action="${PATHS.hold(d.call.id)}" class="stack" aria-labelledby="hold-heading">
 <h3 id="hold-heading">${t('hold.heading')}</h3>
@@ -77,6 +83,7 @@ function player(t: Translator, d: CallPageData): Html {
   // would defeat the CSP and the audit, so anything but a path here is a bug.
   if (!/^\/(?!\/)/.test(l.audioUrl)) throw new TypeError('listen.audioUrl must be a path on this server');
   return html`<p>${t('listen.now', { purpose: purposeText(t, l.purpose), caseRef: l.caseRef })}</p>
+${l.fromCopy ? html`<p class="muted">${t('listen.source.copy')}</p>` : ''}
 <audio controls preload="auto" src="${l.audioUrl}" aria-label="${t('listen.audio')}">${t('listen.noAudio')}</audio>
 <p class="note-box">${t('listen.logged')}</p>`;
 }
@@ -85,7 +92,7 @@ function listenForm(t: Translator, d: CallPageData): Html {
   return html`<p>${t('listen.intro')}</p>
 <form method="post" action="${PATHS.listen(d.call.id)}" class="stack">
 ${csrfField(d.csrf)}
-${selectField({ id: 'listen-purpose', name: 'purpose', label: t('listen.purpose'), empty: t('form.choose'), required: true, options: LISTEN_PURPOSES.map((p) => ({ value: p, text: purposeText(t, p) })) })}
+${selectField({ id: 'listen-purpose', name: 'purpose', label: t('listen.purpose'), empty: t('form.choose'), required: true, options: (d.purposes ?? LISTEN_PURPOSES).map((p) => ({ value: p, text: purposeText(t, p) })) })}
 ${inputField({ id: 'listen-case', name: 'caseRef', label: t('listen.caseRef'), hint: t('form.caseRef.hint'), maxlength: CASE_MAX, required: true, autocomplete: 'off' })}
 <p class="muted">${t('listen.logged')}</p>
 <button type="submit" class="primary">${t('listen.submit')}</button>
@@ -96,21 +103,22 @@ function listening(t: Translator, d: CallPageData): Html {
   let body: Html;
   if (d.call.deleted) body = html`<p>${t('listen.destroyed')}</p>`;
   else if (!d.canListen) body = html`<p>${t('listen.notAllowed')}</p>`;
-  else if (!d.boxOnline.online) body = offline(t, d);
   else if (d.listen) body = player(t, d);
+  else if (!d.boxOnline.online && d.copyUntil === undefined) body = offline(t, d);
   else body = listenForm(t, d);
   return html`<section aria-labelledby="listen-heading"><h2 id="listen-heading">${t('listen.heading')}</h2>${body}</section>`;
 }
 
 export function callPage(t: Translator, d: CallPageData): Html {
   const title = t('call.heading', { date: t.fmt.dateTime(d.call.start) });
+  const back = d.via === 'projects' ? html`<a href="${PATHS.projects}">${t('call.back.projects')}</a>` : html`<a href="${PATHS.search}">${t('call.back')}</a>`;
   return layout(t, {
     title,
     user: d.user,
-    nav: 'search',
+    nav: d.via === 'projects' ? 'projects' : 'search',
     csrf: d.csrf,
     here: PATHS.call(d.call.id),
-    main: html`<p><a href="${PATHS.search}">${t('call.back')}</a></p>
+    main: html`<p>${back}</p>
 <h1>${title}</h1>
 ${d.error ? html`<p class="alert" role="alert">${d.error}</p>` : ''}
 ${d.notice ? html`<p class="note-box" role="status">${d.notice}</p>` : ''}
@@ -121,6 +129,7 @@ ${listening(t, d)}
 <section aria-labelledby="holds-heading">
 <h2 id="holds-heading">${t('holds.heading')}</h2>
 ${holdsList(t, d)}
+${copyNote(t, d)}
 ${d.canHold && !d.call.deleted ? holdForm(t, d) : ''}
 </section>`,
   });

@@ -9,9 +9,8 @@ import type { SearchForm } from '../search-form.js';
 
 export type { HoldInfo, HoldReason, NoticeStatus, Direction, ConsoleRole };
 
-/** What a listen is for (R2). Training needs a recording marked for a training project (checked by the route). */
-export const LISTEN_PURPOSES = ['complaint', 'training', 'access-request', 'disclosure'] as const;
-export type ListenPurpose = (typeof LISTEN_PURPOSES)[number];
+export { LISTEN_PURPOSES, type ListenPurpose } from '../../listen-purposes.js';
+import type { ListenPurpose } from '../../listen-purposes.js';
 
 export const DIRECTIONS: readonly Direction[] = ['incoming', 'outgoing', 'unknown'];
 export const HELD_CHOICES = ['yes', 'no'] as const;
@@ -79,6 +78,8 @@ export interface ListenGrant {
   caseRef: string;
   /** a path on this server (starting with one /) */
   audioUrl: string;
+  /** played from the centre's sealed copy, not fetched from the box */
+  fromCopy?: boolean | undefined;
 }
 
 export interface CallPageData {
@@ -92,7 +93,13 @@ export interface CallPageData {
   maxHoldUntil: number;
   canListen: boolean;
   canHold: boolean;
+  /** the purposes this person may state (R2); the form offers only these */
+  purposes?: readonly ListenPurpose[] | undefined;
   boxOnline: BoxOnline;
+  /** the centre keeps a sealed copy until then: it plays even with the box offline */
+  copyUntil?: number | undefined;
+  /** where the person came from: a trainer reaches calls through training projects */
+  via?: 'search' | 'projects' | undefined;
   listen?: ListenGrant | undefined;
   /** a refused hold, release or listen, in words (shown in an alert) */
   error?: string | undefined;

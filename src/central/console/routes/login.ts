@@ -129,6 +129,8 @@ export function loginRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
     const s = sessionOf(request);
     if (s) {
       sessions.destroy(s.id);
+      // Audio unsealed for this person goes with the session.
+      ctx.grants.dropPerson(s.name);
       await auditor.try({ actor: s.name, action: 'logout', result: 'ok', detail: { remote: request.ip, console: true } });
     }
     clearSessionCookie(reply, cookies);

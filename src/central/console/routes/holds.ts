@@ -1,0 +1,143 @@
+// Holds from the call page (issue 8, R4). POST /console/calls/:id/holds asks the call's box to
+// keep the recording until a chosen day (never past the call start + 12 months: the box clamps
+// too), and on the box's yes keeps a sealed copy centrally, so the evidence survives the box.
+// POST …/holds/release lifts the hold of one case. Both are the box's own answers, audited.
+import type { FastifyInstance } from 'fastify';
+import { HOLD_REASONS, type HoldInfo, type HoldReason, type Reply } from '../../../core/protocol/messages.js';
+import { addCalendarMonths } from '../../../core/retention/index.js';
+import { safeError } from '../../api/log-safe.js';
+import { COMMAND_TIMEOUT_CODE } from '../../ingest/types.js';
+import { reachCall } from '../call-access.js';
+import { callAnswer } from '../call-answer.js';
+import type { ConsoleContext } from '../context.js';
+import { CASE_REF_MAX, plainText } from '../form-text.js';
+import { errorAnswer, personOf, translatorFor, type Person } from '../page-kit.js';
+import { localDateValue, parseLocalInput } from '../pages/form-values.js';
+import { consoleMay } from '../rights.js';
+import { CALL_ID } from './call.js';
+
+const params = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: CALL_ID } };
+const text = { type: 'string', maxLength: 256 };
+const holdBody = { type: 'object', additionalProperties: false, properties: { _csrf: { type: 'string' }, reason: text, caseRef: text, until: text } };
+const releaseBody = { type: 'object', additionalProperties: false, properties: { _csrf: { type: 'string' }, caseRef: text } };
+
+/** The last instant of a Helsinki day (`2027-03-01`), or undefined for no real date. */
+function endOfDay(date: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const start = parseLocalInput(date);
+  if (start === undefined) return undefined;
+  // The next day's midnight, found from noon so a 23- or 25-hour day cannot skip or repeat one.
+  const next = parseLocalInput(localDateValue(start + 36 * 3_600_000));
+  return next === undefined ? undefined : next - 1;
+}
+
+export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  /** The call, if this person may hold it; otherwise the refusal is answered and audited. */
+  async function holdable(person: Person, id: string, action: 'hold' | 'release') {
+    const reach = await reachCall(ctx, person, id);
+    if (reach.ok && reach.via === 'site' && consoleMay(person.viewer.role, 'hold')) return reach;
+    await ctx.auditor.try({ actor: person.viewer.name, action, target: id, result: 'refused', detail: { reason: reach.ok ? 'role' : reach.reason, console: true } });
+    return reach.ok || reach.reason === 'role' ? 403 : 404;
+  }
+
+  async function send(verb: 'hold' | 'release', call: { site: string; box: string }, args: Record<string, string | number>): Promise<Reply | 'timeout' | 'failed'> {
+    try {
+      return await ctx.deps.commands.send({ site: call.site, box: call.box, verb, args });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === COMMAND_TIMEOUT_CODE) return 'timeout';
+      ctx.deps.log.error({ error: safeError(err), verb }, 'console: a command could not be sent');
+      return 'failed';
+    }
+  }
+
+  app.post<{ Params: { id: string }; Body: { reason?: string; caseRef?: string; until?: string } }>(
+    '/calls/:id/holds',
+    { schema: { params, body: holdBody }, preValidation: app.csrfProtection },
+    async (request, reply) => {
+      const person = await personOf(ctx, request);
+      if (!person) return reply.redirect('/console/login', 303);
+      const actor = person.viewer.name;
+      const { id } = request.params;
+      const reach = await holdable(person, id, 'hold');
+      if (typeof reach === 'number') return errorAnswer(ctx, request, reply, reach, reach === 403 ? 'error.forbidden' : 'error.notFound', person.viewer);
+      const { call } = reach;
+      const t = translatorFor(ctx, request);
+      const cap = addCalendarMonths(call.start, 12);
+      const answer = (status: number, extras: { error?: string; notice?: string }, shown = call) => callAnswer(ctx, request, reply, { person, call: shown, via: 'site', status, extras });
+      const refuse = async (key: string, field: string, params?: Record<string, string>) => {
+        await ctx.auditor.try({ actor, action: 'hold', target: id, result: 'refused', detail: { reason: `bad-${field}`, console: true } });
+        return answer(400, { error: t(key, params) });
+      };
+
+      const reason = request.body.reason as HoldReason | undefined;
+      if (!reason || !HOLD_REASONS.includes(reason)) return refuse('hold.error.reason', 'reason');
+      const caseRef = plainText(request.body.caseRef, CASE_REF_MAX);
+      if (!caseRef) return refuse('hold.error.caseRef', 'case-ref');
+      const day = endOfDay(request.body.until ?? '');
+      const now = ctx.deps.clock.now();
+      // The last day offered is the cap's own: its end is past the cap, so it is kept to the cap.
+      if (day === undefined || day < now || day - 86_400_000 >= cap) return refuse('hold.error.until', 'until', { date: t.fmt.date(cap) });
+      const until = Math.min(day, cap);
+      if (call.deleted) return answer(409, { error: t('listen.destroyed') });
+
+      const r = await send('hold', call, { id, reason, caseRef, until, by: actor });
+      const facts = { actor, action: 'hold', target: id, purpose: reason, caseRef } as const;
+      if (r === 'timeout' || r === 'failed') {
+        await ctx.auditor.try({ ...facts, result: 'error', detail: { outcome: r, console: true } });
+        return answer(r === 'timeout' ? 504 : 502, { error: t('hold.error.timeout', { box: call.box }) });
+      }
+      if (!r.ok) {
+        await ctx.auditor.try({ ...facts, result: 'refused', detail: { outcome: 'box-refused', boxReason: r.reason, console: true } });
+        return answer(409, { error: t('hold.error.refused', { reason: r.reason }) });
+      }
+      const expiresAt = typeof r.result['expiresAt'] === 'number' ? r.result['expiresAt'] : until;
+      const heldUntil = typeof r.result['until'] === 'number' ? r.result['until'] : until;
+      await ctx.auditor.must({ ...facts, result: 'ok', detail: { until: heldUntil, console: true } });
+      let notice = t('hold.placed', { date: t.fmt.dateTime(heldUntil) });
+      try {
+        await ctx.deps.copies.ensure(call, expiresAt);
+      } catch (err) {
+        ctx.deps.log.warn({ recording: id, error: (err as Error).message }, 'console: the central copy of a held recording could not be made now');
+        notice += ` ${t('hold.copyFailed')}`;
+      }
+      // The box's event reaches the index a moment later; the page shows the hold now.
+      const hold: HoldInfo = { reason, caseRef, by: actor, until: heldUntil, at: now };
+      const holds = [...call.holds.filter((h) => h.caseRef !== caseRef || h.reason !== reason), hold];
+      return answer(200, { notice }, { ...call, holds, expiresAt: Math.max(call.expiresAt, expiresAt) });
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { caseRef?: string } }>(
+    '/calls/:id/holds/release',
+    { schema: { params, body: releaseBody }, preValidation: app.csrfProtection },
+    async (request, reply) => {
+      const person = await personOf(ctx, request);
+      if (!person) return reply.redirect('/console/login', 303);
+      const actor = person.viewer.name;
+      const { id } = request.params;
+      const reach = await holdable(person, id, 'release');
+      if (typeof reach === 'number') return errorAnswer(ctx, request, reply, reach, reach === 403 ? 'error.forbidden' : 'error.notFound', person.viewer);
+      const { call } = reach;
+      const t = translatorFor(ctx, request);
+      const answer = (status: number, extras: { error?: string; notice?: string }, shown = call) => callAnswer(ctx, request, reply, { person, call: shown, via: 'site', status, extras });
+      const caseRef = plainText(request.body.caseRef, CASE_REF_MAX);
+      if (!caseRef || !call.holds.some((h) => h.caseRef === caseRef)) {
+        await ctx.auditor.try({ actor, action: 'release', target: id, result: 'refused', detail: { reason: 'bad-case-ref', console: true } });
+        return answer(400, { error: t('hold.error.caseRef') });
+      }
+      const r = await send('release', call, { id, caseRef, by: actor });
+      const facts = { actor, action: 'release', target: id, caseRef } as const;
+      if (r === 'timeout' || r === 'failed') {
+        await ctx.auditor.try({ ...facts, result: 'error', detail: { outcome: r, console: true } });
+        return answer(r === 'timeout' ? 504 : 502, { error: t('hold.error.timeout', { box: call.box }) });
+      }
+      if (!r.ok) {
+        await ctx.auditor.try({ ...facts, result: 'refused', detail: { outcome: 'box-refused', boxReason: r.reason, console: true } });
+        return answer(409, { error: t('hold.error.refused', { reason: r.reason }) });
+      }
+      await ctx.auditor.must({ ...facts, result: 'ok', detail: { console: true } });
+      const expiresAt = typeof r.result['expiresAt'] === 'number' ? r.result['expiresAt'] : call.expiresAt;
+      return answer(200, { notice: t('holds.released') }, { ...call, holds: call.holds.filter((h) => h.caseRef !== caseRef), expiresAt });
+    },
+  );
+}
