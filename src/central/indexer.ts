@@ -54,6 +54,7 @@ export class Indexer {
     readonly api: FastifyInstance,
     readonly client: MqttClient,
     readonly copies: CopyKeeper,
+    readonly projects: ProjectStore,
     private readonly o: IndexerOptions,
   ) {}
 
@@ -113,7 +114,7 @@ export class Indexer {
         auditHeads: () => ingest.auditHeads,
       },
     });
-    indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, copies, o);
+    indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, copies, projects, o);
     await audit.append({ actor: 'system', action: 'service-start', result: 'ok', detail: { indexer: config.indexer.id, keyId: o.sealingKey.keyId } });
     if (o.listen !== false) {
       await api.listen({ host: config.api.host, port: config.api.port });

@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import * as OTPAuth from 'otpauth';
 import { chromium } from 'playwright-core';
 import { recordingEvent } from '../../../src/box/sync/events.js';
 import { AccountsFile, CONSOLE_ACCOUNT_RULES, newTotpSecret } from '../../../src/core/auth/index.js';
@@ -17,12 +16,11 @@ import { loadIndexerConfig } from '../../../src/central/config.js';
 import { Indexer } from '../../../src/central/indexer.js';
 import { centralKeys, indexerConfig, sealedRecord } from '../../helpers/central.js';
 import { memoryLog } from '../../helpers/log.js';
+import { client, code, loginInject, PASSWORD } from './inject-client.js';
 
 t.setTimeout(180_000);
 
 const CHROMIUM = '/usr/bin/chromium';
-const PASSWORD = 'a long enough password for tests';
-const code = (secret: string) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
 
 async function setup(t: Test) {
   const dir = mkdtempSync(join(tmpdir(), 'tallennin-console-'));
@@ -56,45 +54,6 @@ async function setup(t: Test) {
     await indexer.index.ingest(site, box, { seq: ++seq, boot: 1, ts: now, kind: 'recording', body } as never);
   }
   return { indexer, person, ids, log, accounts };
-}
-
-/** A login through inject: the cookies it carries, and each answer. */
-function client(indexer: Indexer) {
-  const jar = new Map<string, string>();
-  const keep = (headers: Record<string, unknown>) => {
-    const set = headers['set-cookie'];
-    for (const c of (Array.isArray(set) ? set : set ? [set] : []) as string[]) {
-      const [pair] = c.split(';');
-      const [k, v] = pair!.split('=');
-      if (v === '' || /Expires=Thu, 01 Jan 1970/.test(c)) jar.delete(k!);
-      else jar.set(k!, v!);
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-  return {
-    jar,
-    async get(url: string) {
-      const r = await indexer.api.inject({ method: 'GET', url, headers: { cookie: cookie() } });
-      keep(r.headers);
-      return r;
-    },
-    async post(url: string, form: Record<string, string>) {
-      const r = await indexer.api.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
-      keep(r.headers);
-      return r;
-    },
-    csrfOf,
-  };
-}
-
-async function loginInject(indexer: Indexer, name: string, secret: string | undefined) {
-  const c = client(indexer);
-  const page = await c.get('/console/login');
-  const first = await c.post('/console/login', { name, password: PASSWORD, _csrf: c.csrfOf(page.body) });
-  if (!secret || first.statusCode !== 200) return { c, last: first };
-  const last = await c.post('/console/login/code', { code: code(secret), _csrf: c.csrfOf(first.body) });
-  return { c, last };
 }
 
 t.test('refusals, through inject', async (t) => {
