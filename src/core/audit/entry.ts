@@ -13,7 +13,7 @@ export type AuditDetail = Record<string, AuditDetailValue>;
  * change here), but these are the spellings to use.
  */
 export const auditActions = [
-  'login', 'logout', 'login-failed', 'search', 'listen', 'export', 'disclosure', 'hold', 'release', 'delete', 'sweep',
+  'login', 'logout', 'login-failed', 'search', 'listen', 'export', 'disclosure', 'hold', 'release', 'delete', 'sweep', 'command',
   'destroy', 'clock-jump', 'stop-recording', 'config-load', 'config-change', 'key-change', 'user-change', 'rejected-input', 'rejected-command',
   'service-start', 'service-stop',
 ] as const;

@@ -71,4 +71,36 @@ audio { width: 100%; margin: .5rem 0; }
 }
 @media (prefers-reduced-motion: reduce) { * { scroll-behavior: auto !important; transition: none !important; } }
 @media print { header.top, .skip, form { display: none; } body { background: #fff; } }
+/* fleet */
+tr.attention > * { background: #fdf0f2; }
+tr.attention > :first-child { box-shadow: inset 4px 0 0 var(--bad); }
+.flag.bad { color: var(--bad); }
+.flag.bad::before { content: "! "; }
+.flag.warn { color: var(--warn); }
+.flag.good { color: var(--ok); }
+ul.plain { list-style: none; margin: 0; padding: 0; }
+ul.plain li + li { margin-top: .35rem; }
+.command-forms { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); background: #fff; padding: 1rem; border: 1px solid var(--line); border-radius: 8px; }
+.commands h3 { font-size: 1.05rem; margin: 1.25rem 0 .5rem; }
+.outcome p { margin: .35rem 0 0; }
+table.fleet { font-size: .9rem; }
+table.fleet th, table.fleet td { padding: .45rem .5rem; }
+table.fleet td:nth-child(5) { min-width: 12rem; }
+form.command { display: flex; flex-direction: column; }
+form.command button { margin-top: auto; align-self: flex-start; }
+input[aria-invalid="true"] { border: 2px solid var(--bad); }
+/* audit viewer */
+table.audit td.detail { font-size: .9rem; color: var(--muted); overflow-wrap: anywhere; min-width: 10rem; }
+table.audit thead th { white-space: normal; }
+table.audit td.target, table.audit td.why { overflow-wrap: anywhere; min-width: 8rem; }
+code.hash { overflow-wrap: anywhere; word-break: break-all; font-size: .9rem; }
+details summary { cursor: pointer; white-space: nowrap; }
+pre { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; overflow-x: auto; }
+.flag.ok { color: var(--ok); }
+.flag.bad, .flag.refused { color: var(--bad); }
+.flag.bad::before { content: "! "; }
+.regressions li, .steps li { margin-bottom: .5rem; }
+/* training projects */
+.project-form { margin-top: 1.5rem; }
+.project-form > h2:first-child, .project-form > h3:first-child { margin-top: 0; }
 `;
