@@ -22,7 +22,7 @@ export const INDEXER_DEFAULTS = Object.freeze({
   log: Object.freeze({ level: 'info' as LogLevel }),
 });
 
-export const API_ROLES = ['supervisor', 'privacy-officer', 'admin'] as const;
+export const API_ROLES = ['supervisor', 'trainer', 'privacy-officer', 'admin'] as const;
 
 const token = z.strictObject({
   name: name('it names the token\'s holder in the audit log'),
@@ -58,6 +58,13 @@ export const indexerSchema = z.strictObject({
       host: text('an address to listen on, such as "127.0.0.1"').default(INDEXER_DEFAULTS.api.host),
       port: int({ min: 0, max: 65_535 }).default(INDEXER_DEFAULTS.api.port),
       tokens: z.array(token).default(() => []),
+      // The console and the API over HTTPS: the console's cookies are then Secure and __Host-.
+      tls: z
+        .strictObject({
+          cert: pemPath('the certificate the console and API are served with, with its chain (PEM)'),
+          key: pemPath('the key of that certificate (PEM, unencrypted, readable by the indexer only)'),
+        })
+        .optional(),
     }),
   ),
   numbers: defaultedSection(
@@ -108,6 +115,7 @@ export function parseIndexerConfig(raw: string, source: string, baseDir: string)
     mqtt: { ...c.mqtt, ca: abs(c.mqtt.ca), cert: abs(c.mqtt.cert), key: abs(c.mqtt.key) },
     storage: { path: resolve(baseDir, c.storage.path) },
     keys: { controller: abs(c.keys.controller)!, command: abs(c.keys.command)! },
+    api: { ...c.api, tls: c.api.tls && { cert: abs(c.api.tls.cert)!, key: abs(c.api.tls.key)! } },
     console: { ...c.console, users: resolve(baseDir, c.console.users) },
   };
 }

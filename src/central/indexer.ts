@@ -74,8 +74,11 @@ export class Indexer {
       await client!.publishAsync(topic, payload, { qos: 1, retain: opts.retain ?? false });
     };
     const commands = new CentralCommands({ privateKey: o.commandKey, indexerId: config.indexer.id, clock, log, publish, timeoutMs: config.fleet.commandTimeoutS * 1000 });
+    const projects = new ProjectStore(index.db, clock);
     const ingest = new Ingest({
       index, fleet, clock, log, publish,
+      // A destroyed recording leaves the training projects; its central copy goes at the next check.
+      onDeleted: (id) => void projects.forget(id).catch((err: Error) => log.error({ recording: id, err: err.message }, 'a deleted recording could not be taken out of its training projects')),
       resync: async (site, box, from) => {
         const reply = await commands.send({ site, box, verb: 'resync', args: { from } });
         if (!reply.ok) log.warn({ site, box, reason: reply.reason }, 'the box refused a resync');
@@ -90,7 +93,6 @@ export class Indexer {
         else ingest.onMessage(topic, payload, retained);
       },
     );
-    const projects = new ProjectStore(index.db, clock);
     const fetch = (site: string, box: string, id: string) => commands.fetch(site, box, id);
     const copyStore = new CopyStore(index.db);
     const copies = new CopyKeeper({
@@ -99,8 +101,11 @@ export class Indexer {
     });
     const playback = new Playback({ copies: copyStore, fetch, key: o.sealingKey });
     let indexer: Indexer | undefined;
+    const tlsFiles = config.api.tls ? await readTlsFiles(config.api.tls, 'api.tls') : undefined;
+    const https = tlsFiles?.cert && tlsFiles.key ? { cert: tlsFiles.cert, key: tlsFiles.key } : undefined;
     const api = buildApi({
-      index, fleet, commands, audit, clock, log,
+      index, fleet, commands, audit, clock, log, playback, projects,
+      ...(https ? { https } : {}),
       tokens: config.api.tokens.map((t) => ({ ...t, ...(t.sites ? { sites: [...t.sites] } : {}) })),
       alarms: () => indexer?.alarms() ?? [],
       openNumbers: (call) => openCallNumbers(call, o.sealingKey),
@@ -112,6 +117,7 @@ export class Indexer {
         language: config.console.language,
         index, fleet, audit, clock, log, commands, projects, playback, copies,
         auditHeads: () => ingest.auditHeads,
+        secure: https !== undefined,
       },
     });
     indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, copies, projects, o);

@@ -3,7 +3,7 @@
 import { COMMAND_VERBS, type CommandVerb } from '../../core/protocol/topics.js';
 import type { Principal, Role } from './types.js';
 
-export type Right = 'search' | 'view-call' | 'view-fleet' | 'view-alarms';
+export type Right = 'search' | 'view-call' | 'view-fleet' | 'view-alarms' | 'view-audit';
 
 /** `fetch` is the indexer's own way of pulling audio for playback: never a verb for people. */
 export type ApiVerb = Exclude<CommandVerb, 'fetch'>;
@@ -11,13 +11,17 @@ export const API_VERBS: readonly ApiVerb[] = COMMAND_VERBS.filter((v): v is ApiV
 
 const RIGHTS: Record<Role, readonly Right[]> = {
   supervisor: ['search', 'view-call', 'view-fleet'],
-  'privacy-officer': ['search', 'view-call'],
+  // Hears recordings of the training projects the token's holder belongs to (routes/audio.ts).
+  trainer: [],
+  // The audit log is read by the privacy officer alone: it says who looked at what, and why.
+  'privacy-officer': ['search', 'view-call', 'view-audit'],
   // Runs the fleet; never searches, listens or sees a number.
   admin: ['view-fleet', 'view-alarms'],
 };
 
 const VERBS: Record<Role, readonly ApiVerb[]> = {
   supervisor: ['hold', 'release', 'stop-recording'],
+  trainer: [],
   'privacy-officer': ['hold', 'release', 'delete'],
   admin: ['led-test', 'resync', 'set-retention'],
 };
@@ -27,6 +31,7 @@ const WHAT: Record<Right, string> = {
   'view-call': 'view a call',
   'view-fleet': 'view the fleet',
   'view-alarms': 'view alarms',
+  'view-audit': 'view the audit log',
 };
 
 export function may(p: Principal, right: Right): boolean {
@@ -42,7 +47,7 @@ export function seesSite(p: Principal, site: string): boolean {
   return p.sites === undefined || p.sites.includes(site);
 }
 
-const A: Record<Role, string> = { supervisor: 'a supervisor', 'privacy-officer': 'a privacy-officer', admin: 'an admin' };
+const A: Record<Role, string> = { supervisor: 'a supervisor', trainer: 'a trainer', 'privacy-officer': 'a privacy-officer', admin: 'an admin' };
 
 export function refusalOf(p: Principal, right: Right): string {
   return `${A[p.role]} may not ${WHAT[right]}`;

@@ -7,6 +7,8 @@ import type { RouteContext } from './context.js';
 import { ApiError, parseError, sendError, validationError } from './errors.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { safeError } from './log-safe.js';
+import { audioRoute } from './routes/audio.js';
+import { auditRoutes } from './routes/audit.js';
 import { callDetailRoute } from './routes/call-detail.js';
 import { commandRoute } from './routes/commands.js';
 import { fleetRoutes } from './routes/fleet.js';
@@ -37,6 +39,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     // off. The API logs its errors itself, scrubbed.
     logger: false,
     bodyLimit: BODY_LIMIT,
+    ...(deps.https ? { https: deps.https } : {}),
     ...(deps.trustProxy !== undefined ? { trustProxy: deps.trustProxy } : {}),
     ajv: {
       // Unknown fields are refused, not silently dropped; nothing is coerced (query values are
@@ -80,8 +83,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     });
     searchRoute(api, ctx);
     callDetailRoute(api, ctx);
+    audioRoute(api, ctx);
     fleetRoutes(api, ctx);
     commandRoute(api, ctx);
+    auditRoutes(api, ctx);
   });
   if (deps.console) void app.register(consolePlugin(deps.console), { prefix: '/console' });
   return app;

@@ -7,9 +7,11 @@ import type { BoxView } from '../fleet/types.js';
 import type { CallIndexApi, IndexedCall } from '../index/types.js';
 import type { CommandSender } from '../ingest/types.js';
 import type { ConsoleDeps } from '../console/context.js';
+import type { Playback } from '../playback/playback.js';
+import type { ProjectsApi } from '../projects/types.js';
 
-export type Role = 'supervisor' | 'privacy-officer' | 'admin';
-export const ROLES: readonly Role[] = ['supervisor', 'privacy-officer', 'admin'];
+export type Role = 'supervisor' | 'trainer' | 'privacy-officer' | 'admin';
+export const ROLES: readonly Role[] = ['supervisor', 'trainer', 'privacy-officer', 'admin'];
 
 /** One API bearer token of the indexer config. Only its SHA-256 is kept. */
 export interface ApiToken {
@@ -71,4 +73,10 @@ export interface ApiDeps {
   trustProxy?: boolean | string | string[];
   /** the staff console under /console (issue 8); absent: the JSON API only */
   console?: ConsoleDeps;
+  /** recordings opened for listening (GET /api/calls/:id/audio); absent: that route answers 503 */
+  playback?: Pick<Playback, 'open'>;
+  /** the training projects: which recordings a trainer's token may hear */
+  projects?: Pick<ProjectsApi, 'containing'>;
+  /** serve over HTTPS with this certificate and key (PEM) */
+  https?: { cert: string | Buffer; key: string | Buffer };
 }

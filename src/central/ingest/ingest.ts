@@ -1,12 +1,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../core/clock.js';
-import type { AuditHead } from '../../core/audit/entry.js';
+import { parseAuditHead, type AuditHead } from '../../core/audit/entry.js';
 import type { StatusPayload } from '../../core/protocol/messages.js';
 import { parseEventMessage, parseStatePayload } from '../../core/protocol/parse.js';
 import { boxTopics, parseTopic } from '../../core/protocol/topics.js';
 import type { Fleet } from '../fleet/fleet.js';
 import type { IngestItem } from '../index/call-index.js';
 import type { CallIndexApi, IngestResult } from '../index/types.js';
+import { AuditHeads } from './audit-heads.js';
 
 /** The index as ingest uses it: events go in batches, one fsync for all that arrived meanwhile. */
 export type IngestIndex = CallIndexApi & { ingestMany(items: readonly IngestItem[]): Promise<IngestResult[]> };
@@ -26,6 +27,8 @@ export interface IngestOptions {
   ackDelayMs?: number;
   /** a gap is asked about at most this often per box (default 10 s) */
   resyncEveryMs?: number;
+  /** a recording its box reports destroyed, once in the index: what else holds it lets go of it */
+  onDeleted?(id: string): void;
 }
 
 export interface IngestStats {
@@ -46,8 +49,8 @@ export class Ingest {
   readonly stats: IngestStats = { ingested: 0, duplicates: 0, rejected: 0, resyncs: 0, deletions: 0 };
   /** boxes whose calls came with numbers the controller key cannot open (sealed to another key?) */
   readonly unreadableNumbers = new Map<string, { site: string; box: string; since: number }>();
-  /** the last audit chain head each box published: what its audit log must still verify against */
-  readonly auditHeads = new Map<string, AuditHead & { ts: number }>();
+  /** the last audit chain head each box published (what its audit log must still verify against), and any regressions */
+  readonly auditHeads = new AuditHeads();
   private pending: IngestItem[] = [];
   private draining: Promise<void> | undefined;
   private readonly acks = new Map<string, { site: string; box: string; seq: number }>();
@@ -101,12 +104,23 @@ export class Ingest {
         return;
       }
       case 'audit': {
+        let head: AuditHead;
+        let ts: number;
         try {
-          const { head, ts } = JSON.parse(payload.toString('utf8')) as { head: AuditHead; ts: number };
-          if (!Number.isSafeInteger(head?.seq) || !/^[0-9a-f]{64}$/.test(head?.hash ?? '')) throw new Error('head must be { seq, hash }');
-          this.auditHeads.set(`${t.site}/${t.box}`, { seq: head.seq, hash: head.hash, ts: Number(ts) || now });
+          const v = JSON.parse(payload.toString('utf8')) as { head?: unknown; ts?: unknown } | null;
+          head = parseAuditHead(v?.head);
+          ts = typeof v?.ts === 'number' && Number.isFinite(v.ts) ? v.ts : now;
         } catch (err) {
-          this.reject(t, `audit: ${(err as Error).message}`);
+          return this.reject(t, `audit: ${(err as Error).message}`);
+        }
+        const verdict = this.auditHeads.accept(t.site, t.box, head, ts);
+        if (!verdict.ok) {
+          this.o.log.warn(
+            { site: t.site, box: t.box, reason: verdict.reason, seq: head.seq, previousSeq: verdict.previous.seq },
+            verdict.reason === 'regressed'
+              ? 'a box published an audit chain head below the one it published before: entries were cut off its audit log'
+              : 'a box published another audit chain head for a seq it published before: its audit log was rewritten',
+          );
         }
         return;
       }
@@ -153,7 +167,10 @@ export class Ingest {
       const { site, box, event } = batch[i]!;
       if (result.duplicate) this.stats.duplicates++;
       else this.stats.ingested++;
-      if (!result.duplicate && event.kind === 'deleted') this.stats.deletions++;
+      if (!result.duplicate && event.kind === 'deleted') {
+        this.stats.deletions++;
+        this.o.onDeleted?.(event.body.id);
+      }
       if (result.refused) this.reject({ site, box, kind: 'evt' }, `seq ${event.seq}: ${result.refused}: the call belongs to another box`);
       if (result.numbersUnreadable && !this.unreadableNumbers.has(`${site}/${box}`)) {
         this.unreadableNumbers.set(`${site}/${box}`, { site, box, since: now });
