@@ -1,9 +1,15 @@
 // `npm run bench`: libopus alone against the whole recording pipeline, on the same audio, in
 // the same run; storage per audio minute; peak memory with 8 lines recording. Prints one JSON
 // object on stdout, progress on stderr. docs/bench.md explains every figure.
+// The central side reads BENCH_INDEX_CALLS (1,000,000), BENCH_API_QUERIES (200 per kind),
+// BENCH_PAGE_REPS (50 per console page), BENCH_LISTEN_REPS (10) and BENCH_LISTEN_MINUTES (10);
+// BENCH_ONLY=index,api,console,listen runs only those central sections (one index for the first three).
 import { benchSweep } from './sweep.js';
 import { benchSyncDrain } from './sync-drain.js';
-import { benchIndexSearch } from './index-search.js';
+import { buildSyntheticIndex, timeIndexSearch } from './index-search.js';
+import { benchApiSearch, serveCentral } from './api-search.js';
+import { benchConsolePages } from './console-pages.js';
+import { benchListenLatency } from './listen-latency.js';
 import { benchNoticeVerify } from './notice-verify.js';
 import { runDetectors, type DetectorSet } from './detectors.js';
 import { spawnSync } from 'node:child_process';
@@ -30,6 +36,9 @@ const RSS_LINES = 8;
 // (at about 2000 line-seconds): before that, peak RSS is still climbing (~93 MB at 8 × 60 s).
 const RSS_SECONDS = 300;
 const TARGET = { ratio: 1.25, bytesPerAudioMinute: 120_000 } as const;
+/** BENCH_ONLY=index,api,console,listen: those central sections alone (one index built for the first three). */
+const CENTRAL_SECTIONS = ['index', 'api', 'console', 'listen'] as const;
+type CentralSection = (typeof CENTRAL_SECTIONS)[number];
 
 function positiveInt(text: string | undefined, fallback: number): number {
   const n = Number(text);
@@ -69,7 +78,52 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The central side: the call index of BENCH_INDEX_CALLS calls built once, searched directly
+ * (indexSearch), through the HTTP API (apiSearch) and the console's pages (consolePages); then
+ * time to first audio of a 10-minute recording through mosquitto, a box and the indexer.
+ */
+async function centralBench(tmp: string, want: (s: CentralSection) => boolean): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  if (want('index') || want('api') || want('console')) {
+    const indexCalls = positiveInt(process.env.BENCH_INDEX_CALLS, 1_000_000);
+    progress(`call index: ${indexCalls} calls`);
+    const built = await buildSyntheticIndex({ calls: indexCalls, dir: join(tmp, 'index') });
+    if (want('index')) {
+      out['indexSearch'] = { ...(await timeIndexSearch(built)), target: 'search p99 ≤ 50 ms', basis: 'ingest of synthetic calls without fsync, then 200 queries of each kind on the reopened index, limit 50' };
+    }
+    if (want('api') || want('console')) {
+      progress('the index behind the API and the console, on 127.0.0.1');
+      const central = await serveCentral(built, join(tmp, 'central'));
+      try {
+        if (want('api')) out['apiSearch'] = await benchApiSearch(central, { queries: positiveInt(process.env.BENCH_API_QUERIES, 200) });
+        if (want('console')) out['consolePages'] = await benchConsolePages(central, { reps: positiveInt(process.env.BENCH_PAGE_REPS, 50) });
+      } finally {
+        await central.close();
+      }
+    }
+    rmSync(join(tmp, 'index'), { recursive: true, force: true });
+    rmSync(join(tmp, 'central'), { recursive: true, force: true });
+  }
+  if (want('listen')) {
+    out['listenLatency'] = await benchListenLatency(join(tmp, 'listen'), {
+      reps: positiveInt(process.env.BENCH_LISTEN_REPS, 10),
+      minutes: positiveInt(process.env.BENCH_LISTEN_MINUTES, 10),
+    });
+    rmSync(join(tmp, 'listen'), { recursive: true, force: true });
+  }
+  return out;
+}
+
+const context = () => ({ node: process.version, cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}` });
+
 async function bench(tmp: string): Promise<Record<string, unknown>> {
+  const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (only && only.length > 0) {
+    const unknown = only.filter((x) => !(CENTRAL_SECTIONS as readonly string[]).includes(x));
+    if (unknown.length > 0) throw new Error(`BENCH_ONLY: ${unknown.join(', ')}: not a section; choose from ${CENTRAL_SECTIONS.join(', ')}`);
+    return { ...(await centralBench(tmp, (x) => only.includes(x))), ...context() };
+  }
   progress('controller keys');
   const { publicKeyPath, sealTo } = benchKeys(tmp);
 
@@ -179,11 +233,9 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const syncDrain = await benchSyncDrain(join(tmp, 'sync'), 10_000);
   rmSync(join(tmp, 'sync'), { recursive: true, force: true });
 
-  // ---- the call index: 1,000,000 calls (BENCH_INDEX_CALLS), searched by number and by time ----
-  const indexCalls = positiveInt(process.env.BENCH_INDEX_CALLS, 1_000_000);
-  progress(`call index: ${indexCalls} calls`);
-  const indexSearch = await benchIndexSearch({ calls: indexCalls, dir: join(tmp, 'index') });
-  rmSync(join(tmp, 'index'), { recursive: true, force: true });
+  // ---- the call index: 1,000,000 calls (BENCH_INDEX_CALLS), searched directly, through the API
+  // and the console; time to first audio through mosquitto, a box and the indexer ------------
+  const central = await centralBench(tmp, () => true);
 
   // ---- peak RSS: 8 lines recording at once, each measurement in its own process --------------
   progress(`trunk: ${RSS_LINES} lines × ${RSS_SECONDS} s, every line in a call`);
@@ -220,7 +272,10 @@ async function bench(tmp: string): Promise<Record<string, unknown>> {
   const cpuRtf = (audioS: number, ms: number[]) => spread(ms.map((m) => audioS / (m / 1000)), 1);
   return {
     syncDrain,
-    indexSearch: { ...indexSearch, target: 'search p99 ≤ 50 ms', basis: 'ingest of synthetic calls without fsync, then 200 queries of each kind on the reopened index, limit 50' },
+    indexSearch: central['indexSearch'],
+    apiSearch: central['apiSearch'],
+    consolePages: central['consolePages'],
+    listenLatency: central['listenLatency'],
     sweep: { ...sweep, basis: 'one sweeper pass with fsync on, audit entries included; store size on disk before and after the pass and its compaction' },
     noticeVerify,
     detectors: { ...detectors, basis: 'CPU of the detectors alone on every 20 ms frame of both lines, over CPU of libopus encoding the same frames (everyFrame), medians' },

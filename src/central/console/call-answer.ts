@@ -25,6 +25,15 @@ export async function callAnswer(
   const { person, call } = o;
   const role = person.viewer.role;
   const copy = await ctx.deps.copies.infoOf(call.id);
+  const link = (p: { id: string; name: string; caseRef: string }) => ({ id: p.id, name: p.name, caseRef: p.caseRef });
+  // The projects this person may see the recording is in (a trainer: their own), and where it could go.
+  const all = consoleMay(role, 'manage-projects') ? await ctx.deps.projects.list() : await ctx.deps.projects.ofMember(person.viewer.name);
+  const training = consoleMay(role, 'projects')
+    ? {
+        in: all.filter((p) => p.recordings.some((r) => r.id === call.id)).map(link),
+        canAdd: o.via === 'site' && consoleMay(role, 'manage-projects') ? all.filter((p) => !p.recordings.some((r) => r.id === call.id)).map(link) : [],
+      }
+    : undefined;
   const { sealed: _sealed, seq: _seq, ...view } = call;
   return send(
     reply,
@@ -43,6 +52,7 @@ export async function callAnswer(
       boxOnline: boxOnline(ctx, call.site, call.box),
       ...(copy ? { copyUntil: copy.expiresAt } : {}),
       via: o.via === 'project' ? 'projects' : 'search',
+      training,
       ...o.extras,
     }),
   );

@@ -237,6 +237,22 @@ t.test('holds', async (t) => {
     t.match(f.audit.at(-1), { action: 'release', caseRef: 'VN/3', result: 'ok' });
   });
 
+  await t.test('a training project\'s hold is released on the project\'s page, not here', async (t) => {
+    f.index.calls.find((c) => c.id === IDS.lpr1)!.holds = [{ reason: 'quality-project', caseRef: 'KOUL-1', by: 'saara', at: NOW, until: NOW + 5 * DAY }];
+    const page = await saara.get(call);
+    t.match(page.body, /<a href="\/console\/projects\/p-1">Remove on the project&#39;s page<\/a>|<a href="\/console\/projects\/p-1">Remove on the project's page<\/a>/);
+    t.match(page.body, /Marked for these training projects:<\/p><ul><li><a href="\/console\/projects\/p-1">Palvelu<\/a>/);
+    const sent = f.sent.length;
+    const r = await submit(saara, call, `${call}/holds/release`, { caseRef: 'KOUL-1' });
+    t.equal(r.statusCode, 409);
+    t.match(r.body, /This hold belongs to a training project/);
+    t.equal(f.sent.length, sent, 'nothing sent');
+    f.projects.push({ id: 'p-2', name: 'Toinen', caseRef: 'KOUL-2', createdBy: 'pia', createdAt: NOW, members: [], recordings: [] });
+    const again = await saara.get(call);
+    t.match(again.body, /<form method="post" action="\/console\/projects\/p-2\/recordings"><input type="hidden" name="_csrf" value="[^"]+"><input type="hidden" name="recording" value="[^"]+"><input type="hidden" name="until" value="\d{4}-\d\d-\d\d"><button type="submit">Add to project Toinen<\/button><\/form>/, 'a project it is not in yet is offered');
+    f.projects.pop();
+  });
+
   await t.test('other sites, trainers and admins hold nothing', async (t) => {
     const sent = f.sent.length;
     const other = await submit(saara, call, `/console/calls/${IDS.kotka}/holds`, { reason: 'complaint', caseRef: 'x', until: localDateValue(NOW + DAY) });

@@ -23,6 +23,11 @@ const PAGES: Record<string, Render> = {
   'call, playing': (t) => String(callPage(t, callData({ listen: { purpose: 'complaint', caseRef: 'VN/123/2026', audioUrl: '/console/calls/x/audio?grant=abc' }, notice: 'Listening logged.' }))),
   'call, held, central copy, box offline, from a project': (t) => String(callPage(t, callData({ copyUntil: NOW + 300 * DAY, via: 'projects', boxOnline: { online: false, lastSeen: NOW - DAY }, purposes: ['training'] }))),
   'call, playing from the copy': (t) => String(callPage(t, callData({ copyUntil: NOW + 300 * DAY, listen: { purpose: 'complaint', caseRef: 'VN/1', audioUrl: '/console/calls/x/audio?grant=abc', fromCopy: true } }))),
+  'call, in a training project, more projects than forms': (t) => String(callPage(t, callData({
+    holds: [{ ...callData().holds[0]!, reason: 'quality-project', caseRef: 'KOUL-1' }],
+    training: { in: [{ id: 'p-1', name: 'Palvelu <i>2026</i>', caseRef: 'KOUL-1' }], canAdd: Array.from({ length: 12 }, (_, i) => ({ id: `p-${i + 2}`, name: `Projekti ${i + 2}`, caseRef: `K-${i}` })) },
+  }))),
+  'call, in no project': (t) => String(callPage(t, callData({ training: { in: [], canAdd: [] } }))),
   'call, box offline': (t) => String(callPage(t, callData({ boxOnline: { online: false, lastSeen: NOW - 3 * 3_600_000 } }))),
   'call, box never seen': (t) => String(callPage(t, callData({ boxOnline: { online: false } }))),
   'call, no rights': (t) => String(callPage(t, callData({ canListen: false, canHold: false, user: { name: 'Aino', role: 'admin' } }))),

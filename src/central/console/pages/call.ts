@@ -33,6 +33,17 @@ function facts(t: Translator, c: CallView, expiry: number): Html {
   return html`<dl class="facts">${rows.map(([k, v]) => html`<dt>${t(k)}</dt><dd>${v}</dd>`)}</dl>`;
 }
 
+/** A quality-project hold of a project the recording is in: released by taking it out of the project. */
+function projectOf(d: CallPageData, h: CallPageData['holds'][number]) {
+  return h.reason === 'quality-project' ? d.training?.in.find((p) => p.caseRef === h.caseRef) : undefined;
+}
+
+function releaseCell(t: Translator, d: CallPageData, h: CallPageData['holds'][number]): Html {
+  const project = projectOf(d, h);
+  if (project) return html`<td><a href="${PATHS.project(project.id)}">${t('holds.inProject')}</a></td>`;
+  return html`<td><form method="post" action="${PATHS.release(d.call.id)}">${csrfField(d.csrf)}<input type="hidden" name="caseRef" value="${h.caseRef}"><button type="submit">${t('holds.release', { caseRef: h.caseRef })}</button></form></td>`;
+}
+
 function holdsList(t: Translator, d: CallPageData): Html {
   if (d.holds.length === 0) return html`<p>${t('holds.none')}</p>`;
   const release = d.canHold && !d.call.deleted;
@@ -40,7 +51,7 @@ function holdsList(t: Translator, d: CallPageData): Html {
   const rows = d.holds.map(
     (h) => html`<tr>
 <td>${holdReasonText(t, h.reason)}</td><td>${h.caseRef}</td><td>${h.by}</td><td class="num">${t.fmt.dateTime(h.at)}</td><td class="num">${t.fmt.dateTime(h.until)}</td>
-${release ? html`<td><form method="post" action="${PATHS.release(d.call.id)}">${csrfField(d.csrf)}<input type="hidden" name="caseRef" value="${h.caseRef}"><button type="submit">${t('holds.release', { caseRef: h.caseRef })}</button></form></td>` : ''}
+${release ? releaseCell(t, d, h) : ''}
 </tr>`,
   );
   return html`<div class="table-wrap" role="region" aria-labelledby="holds-caption" tabindex="0">
@@ -57,6 +68,21 @@ function copyNote(t: Translator, d: CallPageData): Html {
   if (d.call.deleted || d.holds.length === 0) return html``;
   if (d.copyUntil !== undefined) return html`<p class="note-box">${t('copy.kept', { date: t.fmt.dateTime(d.copyUntil) })}</p>`;
   return html`<p class="muted">${t('copy.missing')}</p>`;
+}
+
+/** Forms beyond this many go to the projects page instead: a page of buttons helps nobody. */
+const MAX_PROJECT_FORMS = 10;
+
+function training(t: Translator, d: CallPageData): Html {
+  const tr = d.training;
+  if (!tr) return html``;
+  const inList = tr.in.length === 0
+    ? html`<p>${t('call.training.none')}</p>`
+    : html`<p>${t('call.training.in')}</p><ul>${tr.in.map((p) => html`<li><a href="${PATHS.project(p.id)}">${p.name}</a></li>`)}</ul>`;
+  const add = d.call.deleted || tr.canAdd.length === 0 ? html`` : html`<p class="muted">${t('call.training.addNote', { date: t.fmt.date(d.maxHoldUntil) })}</p>
+<ul class="actions">${tr.canAdd.slice(0, MAX_PROJECT_FORMS).map((p) => html`<li><form method="post" action="${PATHS.projectRecordings(p.id)}">${csrfField(d.csrf)}<input type="hidden" name="recording" value="${d.call.id}"><input type="hidden" name="until" value="${localDateValue(d.maxHoldUntil)}"><button type="submit">${t('call.training.add', { name: p.name })}</button></form></li>`)}</ul>
+${tr.canAdd.length > MAX_PROJECT_FORMS ? html`<p><a href="${PATHS.projects}">${t('call.training.more')}</a></p>` : ''}`;
+  return html`<section aria-labelledby="training-heading"><h2 id="training-heading">${t('call.training.heading')}</h2>${inList}${add}</section>`;
 }
 
 function holdForm(t: Translator, d: CallPageData): Html {
@@ -131,6 +157,7 @@ ${listening(t, d)}
 ${holdsList(t, d)}
 ${copyNote(t, d)}
 ${d.canHold && !d.call.deleted ? holdForm(t, d) : ''}
-</section>`,
+</section>
+${training(t, d)}`,
   });
 }

@@ -11,13 +11,6 @@ import type { Viewer } from './types.js';
 import { holdReasonText, roleText } from './words.js';
 
 /** Where a project page's forms post (under PATHS.project). */
-export const PROJECT_PATHS = {
-  members: (id: string) => `${PATHS.project(id)}/members`,
-  removeMember: (id: string) => `${PATHS.project(id)}/members/remove`,
-  recordings: (id: string) => `${PATHS.project(id)}/recordings`,
-  removeRecording: (id: string) => `${PATHS.project(id)}/recordings/remove`,
-} as const;
-
 /** What can go wrong with a project form, each said by `projects.error.<code>`. */
 export const PROJECT_PROBLEMS = [
   'name-empty', 'name-long', 'name-text', 'case-empty', 'case-long', 'case-text',
@@ -210,7 +203,7 @@ function recordingCells(t: Translator, r: ProjectRecordingRow): Html {
 function removeRecording(t: Translator, d: ProjectPageData, r: ProjectRecordingRow): Html {
   if (!d.canManage || !r.visible) return html`<td></td>`;
   const label = r.call ? t('projects.recordings.remove', { start: t.fmt.dateTime(r.call.start) }) : t('projects.recordings.removeId', { id: r.id });
-  return html`<td><form method="post" action="${PROJECT_PATHS.removeRecording(d.project.id)}">${csrfField(d.csrf)}<input type="hidden" name="recording" value="${r.id}"><button type="submit">${label}</button></form></td>`;
+  return html`<td><form method="post" action="${PATHS.projectRemoveRecording(d.project.id)}">${csrfField(d.csrf)}<input type="hidden" name="recording" value="${r.id}"><button type="submit">${label}</button></form></td>`;
 }
 
 function recordingTable(t: Translator, d: ProjectPageData): Html {
@@ -233,7 +226,7 @@ ${d.canManage ? html`<p class="muted">${t('projects.recordings.remove.note')}</p
 }
 
 function addRecordingForm(t: Translator, d: ProjectPageData): Html {
-  return html`<form method="post" action="${PROJECT_PATHS.recordings(d.project.id)}" class="stack project-form" aria-labelledby="add-heading">
+  return html`<form method="post" action="${PATHS.projectRecordings(d.project.id)}" class="stack project-form" aria-labelledby="add-heading">
 <h3 id="add-heading">${t('projects.add.heading')}</h3>
 <p>${t('projects.add.intro', { reason: holdReasonText(t, 'quality-project'), caseRef: d.project.caseRef })}</p>
 ${csrfField(d.csrf)}
@@ -250,7 +243,7 @@ function memberTable(t: Translator, d: ProjectPageData): Html {
   const rows = d.members.map(
     (m) => html`<tr><td class="id">${m.name}</td><td>${m.role !== undefined ? roleText(t, m.role) : html`<span class="muted">${t('projects.members.gone')}</span>`}</td>${
       d.canManage
-        ? html`<td><form method="post" action="${PROJECT_PATHS.removeMember(d.project.id)}">${csrfField(d.csrf)}<input type="hidden" name="member" value="${m.name}"><button type="submit">${t('projects.members.remove', { name: m.name })}</button></form></td>`
+        ? html`<td><form method="post" action="${PATHS.projectRemoveMember(d.project.id)}">${csrfField(d.csrf)}<input type="hidden" name="member" value="${m.name}"><button type="submit">${t('projects.members.remove', { name: m.name })}</button></form></td>`
         : ''
     }</tr>`,
   );
@@ -266,7 +259,7 @@ ${rows}
 }
 
 function addMemberForm(t: Translator, d: ProjectPageData): Html {
-  return html`<form method="post" action="${PROJECT_PATHS.members(d.project.id)}" class="stack project-form" aria-labelledby="member-heading">
+  return html`<form method="post" action="${PATHS.projectMembers(d.project.id)}" class="stack project-form" aria-labelledby="member-heading">
 <h3 id="member-heading">${t('projects.members.add.heading')}</h3>
 ${csrfField(d.csrf)}
 ${inputField({ id: FIELD_IDS.member, name: 'member', label: t('projects.members.add.name'), hint: t('projects.members.add.hint'), value: d.form?.member, maxlength: 64, required: true, autocomplete: 'off', invalid: invalid(d.error, 'member') })}

@@ -66,6 +66,13 @@ export type CallView = Pick<
   'id' | 'site' | 'box' | 'line' | 'start' | 'end' | 'durationMs' | 'direction' | 'clip' | 'state' | 'endReason' | 'stopped' | 'notice' | 'retentionMonths' | 'expiresAt' | 'holds' | 'deleted'
 >;
 
+/** A training project as the call page names it: the case reference ties it to its holds. */
+export interface ProjectLink {
+  id: string;
+  name: string;
+  caseRef: string;
+}
+
 export interface BoxOnline {
   online: boolean;
   /** ms since epoch of the box's last message, when known */
@@ -98,6 +105,8 @@ export interface CallPageData {
   boxOnline: BoxOnline;
   /** the centre keeps a sealed copy until then: it plays even with the box offline */
   copyUntil?: number | undefined;
+  /** the training projects the recording is marked for, and those this person may add it to */
+  training?: { in: readonly ProjectLink[]; canAdd: readonly ProjectLink[] } | undefined;
   /** where the person came from: a trainer reaches calls through training projects */
   via?: 'search' | 'projects' | undefined;
   listen?: ListenGrant | undefined;

@@ -125,6 +125,12 @@ export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
         await ctx.auditor.try({ actor, action: 'release', target: id, result: 'refused', detail: { reason: 'bad-case-ref', console: true } });
         return answer(400, { error: t('hold.error.caseRef') });
       }
+      // A project's hold goes with the recording's place in the project, on the project's page.
+      const projects = await ctx.deps.projects.containing(id);
+      if (call.holds.some((h) => h.caseRef === caseRef && h.reason === 'quality-project') && projects.some((p) => p.caseRef === caseRef)) {
+        await ctx.auditor.try({ actor, action: 'release', target: id, caseRef, result: 'refused', detail: { reason: 'training-project', console: true } });
+        return answer(409, { error: t('hold.error.project') });
+      }
       const r = await send('release', call, { id, caseRef, by: actor });
       const facts = { actor, action: 'release', target: id, caseRef } as const;
       if (r === 'timeout' || r === 'failed') {
