@@ -60,6 +60,10 @@ export class Indexer {
 
   static async start(o: IndexerOptions): Promise<Indexer> {
     const { config, clock, log } = o;
+    // Files first: a missing one stops the start before anything is opened that would need closing.
+    const tls = await readTlsFiles(config.mqtt, 'mqtt');
+    const tlsFiles = config.api.tls ? await readTlsFiles(config.api.tls, 'api.tls') : undefined;
+    const https = tlsFiles?.cert && tlsFiles.key ? { cert: tlsFiles.cert, key: tlsFiles.key } : undefined;
     const index = await CallIndex.open(config.storage.path, {
       blindKey: blindIndexKey(o.sealingKey),
       openMeta: (call) => openCallNumbers(call, o.sealingKey),
@@ -68,7 +72,6 @@ export class Indexer {
     });
     const audit = await AuditLog.open(index.db, { clock });
     const fleet = await Fleet.open(index.db, { lostAfterMs: config.fleet.lostAfterS * 1000 });
-    const tls = await readTlsFiles(config.mqtt, 'mqtt');
     let client: MqttClient | undefined;
     const publish = async (topic: string, payload: string, opts: { retain?: boolean } = {}) => {
       await client!.publishAsync(topic, payload, { qos: 1, retain: opts.retain ?? false });
@@ -101,8 +104,6 @@ export class Indexer {
     });
     const playback = new Playback({ copies: copyStore, fetch, key: o.sealingKey });
     let indexer: Indexer | undefined;
-    const tlsFiles = config.api.tls ? await readTlsFiles(config.api.tls, 'api.tls') : undefined;
-    const https = tlsFiles?.cert && tlsFiles.key ? { cert: tlsFiles.cert, key: tlsFiles.key } : undefined;
     const api = buildApi({
       index, fleet, commands, audit, clock, log, playback, projects,
       ...(https ? { https } : {}),
@@ -123,8 +124,14 @@ export class Indexer {
     indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, copies, projects, o);
     await audit.append({ actor: 'system', action: 'service-start', result: 'ok', detail: { indexer: config.indexer.id, keyId: o.sealingKey.keyId } });
     if (o.listen !== false) {
-      await api.listen({ host: config.api.host, port: config.api.port });
-      log.info({ host: config.api.host, port: config.api.port }, 'indexer API listening');
+      try {
+        await api.listen({ host: config.api.host, port: config.api.port });
+      } catch (err) {
+        // A port in use: close what is open, so the process can exit with the error.
+        await indexer.stop().catch(() => {});
+        throw err;
+      }
+      log.info({ host: config.api.host, port: config.api.port, tls: https !== undefined }, 'indexer API listening');
     }
     await indexer.checkExpiries();
     indexer.expiryTimer = setInterval(() => void indexer!.checkExpiries(), EXPIRY_CHECK_MS);
