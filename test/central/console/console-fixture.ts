@@ -42,7 +42,7 @@ export interface ConsoleFixture {
 
 export const OGG = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(4000, 7)]);
 
-export async function consoleFixture(t: Test): Promise<ConsoleFixture> {
+export async function consoleFixture(t: Test, o: { tokens?: ApiDeps['tokens'] } = {}): Promise<ConsoleFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'tallennin-console-fx-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const clock = new ManualClock(NOW);
@@ -97,6 +97,9 @@ export async function consoleFixture(t: Test): Promise<ConsoleFixture> {
       },
     },
   };
-  f.app = buildApi({ index: f.index, fleet, commands, audit, tokens: [], clock, log, alarms: () => [], openNumbers: () => undefined, console });
+  f.app = buildApi({
+    index: f.index, fleet, commands, audit, tokens: o.tokens ?? [], clock, log, alarms: () => [], openNumbers: () => undefined, console,
+    playback: console.playback, projects: console.projects,
+  });
   return f;
 }
