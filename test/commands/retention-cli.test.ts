@@ -42,6 +42,19 @@ t.test('release, then early deletion by the privacy officer; audit verify passes
 
   const ok = run('audit', 'verify');
   t.equal(ok.status, 0, ok.stderr);
+  // The head a box publishes (and the audit viewer shows): the log must still reach it.
+  const [, seq, hash] = /head (\d+) ([0-9a-f]{64})/.exec(ok.stdout)!;
+  const reaches = run('audit', 'verify', '--head', `${seq}:${hash}`);
+  t.equal(reaches.status, 0, reaches.stderr);
+  t.match(reaches.stdout, /reaches the published head/);
+  const cut = run('audit', 'verify', '--head', `${Number(seq) + 5}:${hash}`);
+  t.equal(cut.status, 1, 'a head the log no longer reaches: entries were cut off');
+  t.match(cut.stderr, /TAL_AUDIT_BROKEN/);
+  const other = run('audit', 'verify', '--head', `${seq}:${'0'.repeat(64)}`);
+  t.equal(other.status, 1, 'another hash at that seq: rewritten');
+  const bad = run('audit', 'verify', '--head', 'latest');
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, /--head must be SEQ:HASH/);
   const store = await RecordingStore.open(box.store);
   const audit = store.level.sublevel<string, string>('audit', { valueEncoding: 'utf8' });
   const entries = await collect(audit.iterator());

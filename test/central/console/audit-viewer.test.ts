@@ -197,7 +197,7 @@ t.test('verification and the boxes\' heads', async (t) => {
   t.match(boxRows[2]![0], /just now/);
   t.match(page, /<li>lappeenranta\/lpr-2 reported another hash for entry 9 at 2026-11-28 12:05 than at 2026-11-28 11:55 \(entry 9\): its log was rewritten\.<\/li>/);
   t.match(page, /<li>lappeenranta\/lpr-1 reported entry 30 as its head at 2026-11-28 11:55, after reporting entry 80 at 2026-11-28 10:05: entries were cut off the end of its log\.<\/li>/);
-  t.match(page, /<pre><code>tallennin audit verify --config box.yaml<\/code><\/pre>/, 'the command a technician runs on the box');
+  t.match(page, /<pre><code>tallennin audit verify --config box.yaml --head SEQ:HASH<\/code><\/pre>/, 'the command a technician runs on the box');
   t.match(String(auditPage(tr('fi'), data({ heads: [] }))), /Yksikään tallennin ei ole ilmoittanut/);
 });
 

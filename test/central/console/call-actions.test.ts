@@ -104,7 +104,11 @@ t.test('listening', async (t) => {
 
   await t.test('roles: a privacy officer for an access request, a trainer of the project for training, never an admin', async (t) => {
     const pia = await f.login('pia');
-    t.equal((await submit(pia, call, `${call}/listen`, { purpose: 'access-request', caseRef: 'TP-2026-3' })).statusCode, 303);
+    const xss = await submit(pia, call, `${call}/listen`, { purpose: 'access-request', caseRef: '<script>alert(1)</script>"\'' });
+    t.equal(xss.statusCode, 303);
+    const shown = (await pia.get(xss.headers.location as string)).body;
+    t.match(shown, /Case reference: &lt;script&gt;alert\(1\)&lt;\/script&gt;&quot;&#39;\./, 'a case reference is shown as text');
+    t.notMatch(shown, /<script>alert/);
     const tero = await f.login('tero');
     const page = await tero.get(call);
     t.equal(page.statusCode, 200, 'a trainer opens a recording of their project');

@@ -29,7 +29,7 @@ export const AUDIT_FILTER_ACTIONS: readonly string[] = [
 export const AUDIT_VERIFY_PATH = `${PATHS.audit}/verify`;
 
 /** The command a technician runs on a box to verify its own log (src/commands/audit.ts). */
-export const BOX_VERIFY_COMMAND = 'tallennin audit verify --config box.yaml';
+export const BOX_VERIFY_COMMAND = 'tallennin audit verify --config box.yaml --head SEQ:HASH';
 
 export interface AuditPageData {
   user: Viewer;
@@ -210,9 +210,7 @@ ${regressions.length > 0 ? html`<h3 id="regressions-heading">${t('audit.heads.re
 <h3 id="check-heading">${t('audit.heads.check.heading')}</h3>
 <ol class="steps" aria-labelledby="check-heading">
 <li>${t('audit.heads.check.run')}<pre><code>${BOX_VERIFY_COMMAND}</code></pre>${t('audit.heads.check.prints')}</li>
-<li>${t('audit.heads.check.compare')}</li>
 </ol>
-<p class="muted">${t('audit.heads.check.limit')}</p>
 </section>`;
 }
 
