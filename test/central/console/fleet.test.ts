@@ -97,7 +97,7 @@ t.test('every box with its state, last seen, alarms, outbox, disk, clock and lin
   t.match(lpr1Row, /<span class="flag good">Working<\/span>/);
   t.match(lpr1Row, /<td>No alarms<\/td>/);
   t.match(lpr1Row, /Empty<br><span class="muted">acknowledged up to event 1234<\/span>/);
-  t.match(lpr1Row, /24\.7% used<br><span class="muted">48\.2 GB free of 64\.0 GB<\/span><br>Forecast: space for about 412 more days/);
+  t.match(lpr1Row, /24\.7% used<br><span class="muted">48\.2 GB free of 64\.0 GB<\/span><br>Forecast: space for more than a year/);
   t.match(lpr1Row, /On time \(synchronised\)<br><span class="muted">source: system<\/span>/);
   t.match(lpr1Row, /<li>line-1: idle<\/li><li>line-2: call in progress since 12:03<\/li>/);
   t.match(lpr1Row, /<a href="#box-1-commands">Commands<span class="visually-hidden"> Recorder lpr-1, lappeenranta<\/span><\/a>/, 'a link to its forms, named for a screen reader');

@@ -200,6 +200,16 @@ t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', 
     }));
     t.ok(seeked >= 419.9 && seeked < 421, `seeks to 7 min (${seeked})`);
     t.match(await page.textContent('main'), /Valituksen käsittely[\s\S]*VN\/2026\/17/);
+    // CONSOLE_SCREENSHOTS=<folder> keeps pictures of the main pages, for reviewing the layout.
+    const shots = process.env['CONSOLE_SCREENSHOTS'];
+    if (shots) {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: join(shots, 'call.png'), fullPage: true });
+      await page.goto(`${base}/console/search?from=`);
+      await page.screenshot({ path: join(shots, 'search.png'), fullPage: true });
+      await page.goto(`${base}/console/fleet`);
+      await page.screenshot({ path: join(shots, 'fleet.png'), fullPage: true });
+    }
     const entry = (await auditOf(indexer, 'listen')).find((e) => e.caseRef === 'VN/2026/17');
     t.match(entry, { actor: 'liisa', target: long.id, purpose: 'complaint', result: 'ok' }, 'the listen is in the audit log with its purpose and case');
   });

@@ -130,7 +130,8 @@ function diskCell(t: Translator, s: StatusPayload): Html {
   const d = s.disk;
   if (!d || d.level === 'unknown' || !isNumber(d.totalBytes) || !(d.totalBytes > 0) || !isNumber(d.usedPercent) || !isNumber(d.freeBytes)) return html`<td>${t('fleet.disk.unknown')}</td>`;
   const level = DISK_TROUBLE.has(d.level) ? html`<br><strong class="flag warn">${known(t, 'fleet.disk.level', d.level)}</strong>` : '';
-  const forecast = isCount(d.daysLeft) ? t('fleet.disk.daysLeft', { days: d.daysLeft }) : t('fleet.disk.noForecast');
+  // Beyond a year a count of days says nothing a technician can act on (an idle box forecasts millions).
+  const forecast = !isCount(d.daysLeft) ? t('fleet.disk.noForecast') : d.daysLeft > 365 ? t('fleet.disk.overYear') : t('fleet.disk.daysLeft', { days: d.daysLeft });
   return html`<td>${t('fleet.disk.used', { percent: t.fmt.decimal(d.usedPercent, 1) })}<br><span class="muted">${t('fleet.disk.free', { free: bytesText(t, d.freeBytes), total: bytesText(t, d.totalBytes) })}</span>${level}<br>${forecast}</td>`;
 }
 
