@@ -13,6 +13,29 @@ export const CATALOGUES: Catalogues = loadCatalogues(SRC_I18N);
 export const LANGS = ['fi', 'en'] as const;
 export const tr = (lang: string): Translator => translator(CATALOGUES, lang);
 
+/**
+ * What every console page must be, whatever it shows: a whole document in its language with its
+ * landmarks and one h1, every field labelled, ids unique and every aria reference found, every
+ * POST form carrying the CSRF token, no leaked placeholder and nothing inline for the CSP to refuse.
+ */
+export function checkDocument(t: { match: Function; notMatch: Function; equal: Function; same: Function }, page: string, lang: string, what: string): void {
+  t.match(page, new RegExp(`^<!doctype html>\\n<html lang="${lang}">`), `${what}: a document in its language`);
+  t.match(page, /<title>[^<]+<\/title>/, `${what}: a title`);
+  t.match(page, /<a class="skip" href="#main">[^<]+<\/a>/, `${what}: a skip link`);
+  t.match(page, /<header class="top" role="banner">/, `${what}: a banner`);
+  t.match(page, /<main id="main" role="main"/, `${what}: the main landmark`);
+  t.match(page, /<footer role="contentinfo"/, `${what}: the footer`);
+  t.equal((page.match(/<h1>/g) ?? []).length, 1, `${what}: one h1`);
+  t.same(unlabelled(page), [], `${what}: every field has a label`);
+  t.same(duplicateIds(page), [], `${what}: ids are unique`);
+  for (const [, ids] of page.matchAll(/aria-(?:labelledby|describedby)="([^"]+)"/g)) {
+    for (const ref of ids!.split(' ')) t.match(page, new RegExp(`\\sid="${ref}"`), `${what}: aria reference ${ref} exists`);
+  }
+  t.same(postFormsWithoutCsrf(page, CSRF), [], `${what}: every POST form carries the CSRF token`);
+  t.notMatch(page, /undefined|NaN|\[object /, `${what}: no leaked placeholders`);
+  t.notMatch(page, /<script|\sstyle=|\son[a-z]+=/i, `${what}: nothing inline for the CSP to refuse, and no markup typed by staff`);
+}
+
 /** The keys of one file of the master (`fi/<part>.json`): what that part's pages must use, every one. */
 export const keysOfPart = (part: string): string[] => Object.keys(JSON.parse(readFileSync(join(SRC_I18N, 'fi', `${part}.json`), 'utf8')) as object);
 

@@ -4,7 +4,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as OTPAuth from 'otpauth';
 import type { Test } from 'tap';
 import { AccountsFile, CONSOLE_ACCOUNT_RULES, newTotpSecret, type ConsoleRole } from '../../../src/core/auth/index.js';
 import { systemClock, type Clock } from '../../../src/core/clock.js';
@@ -17,6 +16,9 @@ import type { Viewer } from '../../../src/central/console/pages/types.js';
 import { centralKeys, indexerConfig, type CentralKeys } from '../../helpers/central.js';
 import { memoryLog } from '../../helpers/log.js';
 import { CSRF, DAY, NOW, NUMBER } from './fixture.js';
+import { PASSWORD, type Client } from './inject-client.js';
+
+export { PASSWORD };
 
 export const ADMIN: Viewer = { name: 'aino', role: 'admin' };
 export const SUPERVISOR_V: Viewer = { name: 'maija', role: 'supervisor' };
@@ -72,8 +74,6 @@ export function statusCarryingPersonalData(): StatusPayload {
 
 // ---- the console through the real indexer ----
 
-export const PASSWORD = 'a long enough password for tests';
-const code = (secret: string) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
 
 export interface ConsoleSetup {
   indexer: Indexer;
@@ -108,47 +108,7 @@ export async function consoleSetup(t: Test, o: { brokerUrl?: string; commandTime
   return { indexer, keys, dir, log, person };
 }
 
-/** A browser's cookie jar over inject. */
-export function client(indexer: Indexer) {
-  const jar = new Map<string, string>();
-  const keep = (headers: Record<string, unknown>) => {
-    const set = headers['set-cookie'];
-    for (const c of (Array.isArray(set) ? set : set ? [set] : []) as string[]) {
-      const [pair] = c.split(';');
-      const [k, v] = pair!.split('=');
-      if (v === '' || /Expires=Thu, 01 Jan 1970/.test(c)) jar.delete(k!);
-      else jar.set(k!, v!);
-    }
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
-  return {
-    jar,
-    csrfOf,
-    async get(url: string) {
-      const r = await indexer.api.inject({ method: 'GET', url, headers: { cookie: cookie() } });
-      keep(r.headers);
-      return r;
-    },
-    async post(url: string, form: Record<string, string>) {
-      const r = await indexer.api.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() });
-      keep(r.headers);
-      return r;
-    },
-  };
-}
-
-export type Client = ReturnType<typeof client>;
-
-/** Logged in with password and code; throws when the login did not end in a session. */
-export async function login(indexer: Indexer, who: { name: string; secret: string }): Promise<Client> {
-  const c = client(indexer);
-  const page = await c.get('/console/login');
-  const first = await c.post('/console/login', { name: who.name, password: PASSWORD, _csrf: c.csrfOf(page.body) });
-  const last = await c.post('/console/login/code', { code: code(who.secret), _csrf: c.csrfOf(first.body) });
-  if (last.statusCode !== 303) throw new Error(`login of ${who.name} ended in ${last.statusCode}: ${last.body.slice(0, 300)}`);
-  return c;
-}
+export { client, login, type Client } from './inject-client.js';
 
 /** The form token of the last page, and a POST of one command form with it. */
 export async function command(c: Client, page: string, site: string, box: string, verb: string, form: Record<string, string>) {

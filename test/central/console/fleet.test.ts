@@ -21,7 +21,7 @@ import { boxFixture } from '../../helpers/box-fixture.js';
 import { idleBinding } from '../../helpers/idle-binding.js';
 import { collect, memoryLog } from '../../helpers/log.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
-import { CATALOGUES, CSRF, DAY, duplicateIds, keysOfPart, LANGS, NOW, NUMBER, NUMBER_TRACES, postForms, postFormsWithoutCsrf, tr, trackingTranslator, unlabelled } from './fixture.js';
+import { CATALOGUES, CSRF, DAY, duplicateIds, keysOfPart, LANGS, NOW, NUMBER, NUMBER_TRACES, postForms, postFormsWithoutCsrf, tr, trackingTranslator, unlabelled, checkDocument } from './fixture.js';
 import { ADMIN, boxes, command, consoleSetup, fleetData, login, status, statusCarryingPersonalData, SUPERVISOR_V, type Client } from './fleet-fixture.js';
 
 t.setTimeout(120_000);
@@ -55,18 +55,8 @@ t.test('the page renders in fi and en as a whole, labelled, protected document',
     for (const [name, draw] of Object.entries(PAGES)) {
       const page = draw(tr(lang));
       const what = `${name} (${lang})`;
-      t.match(page, new RegExp(`^<!doctype html>\\n<html lang="${lang}">`), `${what}: a document in its language`);
-      t.match(page, /<main id="main" role="main"/, `${what}: the main landmark`);
-      t.equal((page.match(/<h1>/g) ?? []).length, 1, `${what}: one h1`);
-      t.same(unlabelled(page), [], `${what}: every field has a label`);
-      t.same(duplicateIds(page), [], `${what}: ids are unique`);
-      t.same(postFormsWithoutCsrf(page, CSRF), [], `${what}: every POST form carries the CSRF token`);
-      t.notMatch(page, /undefined|NaN|\[object /, `${what}: no leaked placeholders`);
-      t.notMatch(page, /<script|\sstyle=|\son[a-z]+=/i, `${what}: nothing inline for the CSP to refuse`);
+      checkDocument(t, page, lang, what);
       t.match(page, /<a href="\/console\/fleet" aria-current="page">/, `${what}: the fleet section is current`);
-      for (const [, id] of page.matchAll(/aria-(?:labelledby|describedby)="([^"]+)"/g)) {
-        for (const ref of id!.split(' ')) t.match(page, new RegExp(`\\sid="${ref}"`), `${what}: aria reference ${ref} exists`);
-      }
     }
   }
 });

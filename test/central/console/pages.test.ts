@@ -5,7 +5,7 @@ import t from 'tap';
 import type { Translator } from '../../../src/central/console/i18n/catalogue.js';
 import { callPage, errorPage, loginPage, searchPage } from '../../../src/central/console/pages/index.js';
 import type { CallView, ConsoleRole } from '../../../src/central/console/pages/types.js';
-import { CATALOGUES, callData, CSRF, DAY, duplicateIds, LANGS, NOW, postForms, postFormsWithoutCsrf, keysOfPart, searchData, SUPERVISOR, tr, trackingTranslator, unlabelled } from './fixture.js';
+import { CATALOGUES, callData, CSRF, DAY, duplicateIds, LANGS, NOW, postForms, postFormsWithoutCsrf, keysOfPart, searchData, SUPERVISOR, tr, trackingTranslator, unlabelled, checkDocument } from './fixture.js';
 
 type Render = (t: Translator) => string;
 
@@ -43,18 +43,7 @@ t.test('every page renders in fi and en as a whole, labelled, protected document
     for (const [name, render] of Object.entries(PAGES)) {
       const page = render(tr(lang));
       const what = `${name} (${lang})`;
-      t.match(page, new RegExp(`^<!doctype html>\\n<html lang="${lang}">`), `${what}: a document in its language`);
-      t.match(page, /<title>[^<]+<\/title>/, `${what}: a title`);
-      t.match(page, /<a class="skip" href="#main">[^<]+<\/a>/, `${what}: a skip link`);
-      t.match(page, /<header class="top" role="banner">/, `${what}: a banner`);
-      t.match(page, /<main id="main" role="main"/, `${what}: the main landmark`);
-      t.match(page, /<footer role="contentinfo"/, `${what}: the footer`);
-      t.equal((page.match(/<h1>/g) ?? []).length, 1, `${what}: one h1`);
-      t.same(unlabelled(page), [], `${what}: every field has a label`);
-      t.same(duplicateIds(page), [], `${what}: ids are unique`);
-      t.same(postFormsWithoutCsrf(page, CSRF), [], `${what}: every POST form carries the CSRF token`);
-      t.notMatch(page, /undefined|NaN|\[object /, `${what}: no leaked placeholders`);
-      t.notMatch(page, /<script|\sstyle=|\son[a-z]+=/i, `${what}: nothing inline for the CSP to refuse`);
+      checkDocument(t, page, lang, what);
     }
   }
 });

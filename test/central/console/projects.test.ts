@@ -8,7 +8,6 @@ import t, { type Test } from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as OTPAuth from 'otpauth';
 import { Box } from '../../../src/box/box.js';
 import { recordingEvent } from '../../../src/box/sync/events.js';
 import { startSync } from '../../../src/box/sync/start-sync.js';
@@ -35,7 +34,8 @@ import { idleBinding } from '../../helpers/idle-binding.js';
 import { collect, memoryLog } from '../../helpers/log.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
 import { recordSealed } from '../../helpers/sealed-recording.js';
-import { CSRF, DAY, duplicateIds, keysOfPart, LANGS, NOW, postForms, postFormsWithoutCsrf, SUPERVISOR, tr, trackingTranslator, unlabelled } from './fixture.js';
+import { login, PASSWORD } from './inject-client.js';
+import { CSRF, DAY, duplicateIds, keysOfPart, LANGS, NOW, postForms, postFormsWithoutCsrf, SUPERVISOR, tr, trackingTranslator, unlabelled, checkDocument } from './fixture.js';
 
 t.setTimeout(240_000);
 
@@ -111,15 +111,7 @@ t.test('every project page renders in fi and en as a whole, labelled, protected 
     for (const [name, render] of Object.entries(PAGES)) {
       const page = render(tr(lang));
       const what = `${name} (${lang})`;
-      t.match(page, new RegExp(`^<!doctype html>\\n<html lang="${lang}">`), `${what}: a document in its language`);
-      t.match(page, /<title>[^<]+<\/title>/, `${what}: a title`);
-      t.match(page, /<main id="main" role="main"/, `${what}: the main landmark`);
-      t.equal((page.match(/<h1>/g) ?? []).length, 1, `${what}: one h1`);
-      t.same(unlabelled(page), [], `${what}: every field has a label`);
-      t.same(duplicateIds(page), [], `${what}: ids are unique`);
-      t.same(postFormsWithoutCsrf(page, CSRF), [], `${what}: every POST form carries the CSRF token`);
-      t.notMatch(page, /undefined|NaN|\[object /, `${what}: no leaked placeholders`);
-      t.notMatch(page, /<script|\sstyle=|\son[a-z]+=/i, `${what}: nothing inline for the CSP to refuse, and no staff-typed markup`);
+      checkDocument(t, page, lang, what);
     }
   }
 });
@@ -185,42 +177,8 @@ t.test('what each viewer is offered', async (t) => {
 // ---------------------------------------------------------------------------------------------
 // The routes, through the real indexer
 
-const PASSWORD = 'a long enough password for tests';
-const code = (secret: string) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate();
 
-/** A person of the console through inject: a cookie jar and the CSRF token of the last page. */
-function client(indexer: Indexer) {
-  const jar = new Map<string, string>();
-  let csrf = '';
-  const keep = <R extends { headers: Record<string, unknown>; body: string }>(r: R): R => {
-    const set = r.headers['set-cookie'];
-    for (const c of (Array.isArray(set) ? set : set ? [set] : []) as string[]) {
-      const [pair] = c.split(';');
-      const [k, v] = pair!.split('=');
-      if (v === '' || /Expires=Thu, 01 Jan 1970/.test(c)) jar.delete(k!);
-      else jar.set(k!, v!);
-    }
-    csrf = /name="_csrf" value="([^"]+)"/.exec(r.body)?.[1] ?? csrf;
-    return r;
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  return {
-    get: async (url: string) => keep(await indexer.api.inject({ method: 'GET', url, headers: { cookie: cookie() } })),
-    post: async (url: string, form: Record<string, string>, withCsrf = true) =>
-      keep(await indexer.api.inject({ method: 'POST', url, headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ ...form, ...(withCsrf ? { _csrf: csrf } : {}) }).toString() })),
-  };
-}
-type Client = ReturnType<typeof client>;
-
-async function login(indexer: Indexer, name: string, secret: string): Promise<Client> {
-  const c = client(indexer);
-  await c.get('/console/login');
-  const first = await c.post('/console/login', { name, password: PASSWORD });
-  if (first.statusCode !== 200) throw new Error(`login of ${name}: ${first.statusCode}`);
-  const done = await c.post('/console/login/code', { code: code(secret) });
-  if (done.statusCode !== 303) throw new Error(`login code of ${name}: ${done.statusCode}`);
-  return c;
-}
+const signIn = (indexer: Indexer, name: string, secret: string) => login(indexer, { name, secret });
 
 /** Accounts in the indexer's accounts file; each logs in once (a one-time code is good once). */
 function people(accounts: AccountsFile) {
@@ -293,7 +251,7 @@ t.test('the project routes, through the real indexer', async (t) => {
   const member = await s.people.add('pekka', 'trainer');
   const outsider = await s.people.add('sanna', 'trainer');
   const adminName = await s.people.add('aino', 'admin');
-  const dpo = await login(indexer, dpoName, s.people.secretOf(dpoName));
+  const dpo = await signIn(indexer, dpoName, s.people.secretOf(dpoName));
   let projectId = '';
 
   await t.test('create: bad input is named and nothing is stored; a good project redirects to its page', async (t) => {
@@ -309,17 +267,17 @@ t.test('the project routes, through the real indexer', async (t) => {
       [{ name: 'Perehdytys', caseRef: 'K'.repeat(65) }, 'Asianumero on liian pitkä.'],
       [{ name: 'Perehdytys' }, 'Anna projektin asianumero.'],
     ] as const) {
-      const r = await dpo.post('/console/projects', form);
+      const r = await dpo.submit('/console/projects', form);
       t.equal(r.statusCode, 400, JSON.stringify(form));
       t.match(r.body, says);
       t.match(r.body, /<a href="#project-(name|case)">/, 'with a link to the field');
     }
     t.same(await store.list(), [], 'nothing stored');
-    const forged = await dpo.post('/console/projects', { name: 'Perehdytys', caseRef: 'KOUL-1' }, false);
+    const forged = await dpo.post('/console/projects', { name: 'Perehdytys', caseRef: 'KOUL-1' });
     t.equal(forged.statusCode, 403, 'no CSRF token: refused');
     t.same(await store.list(), [], 'and nothing stored');
 
-    const made = await dpo.post('/console/projects', { name: XSS, caseRef: ' KOUL-2026-7 ' });
+    const made = await dpo.submit('/console/projects', { name: XSS, caseRef: ' KOUL-2026-7 ' });
     t.equal(made.statusCode, 303);
     projectId = idOf(made.headers.location) ?? '';
     t.ok(projectId, `redirected to the project page: ${String(made.headers.location)}`);
@@ -340,22 +298,22 @@ t.test('the project routes, through the real indexer', async (t) => {
       [XSS, 400, 'Konsolissa ei ole tällä tunnuksella käyttäjää.'],
       [adminName, 400, 'Pääkäyttäjää ei voi lisätä'],
     ] as const) {
-      const r = await dpo.post(url, { member: m });
+      const r = await dpo.submit(url, { member: m });
       t.equal(r.statusCode, status, `"${m}"`);
       t.match(r.body, says);
       t.notOk(r.body.includes('<script>alert'), 'the typed name echoed escaped');
     }
     t.same((await store.get(projectId))!.members, [], 'nothing stored');
-    const ok = await dpo.post(url, { member: ` ${member.toUpperCase()} ` });
+    const ok = await dpo.submit(url, { member: ` ${member.toUpperCase()} ` });
     t.equal(ok.statusCode, 303, 'a name as typed, spaces and capitals and all');
     t.equal(ok.headers.location, `/console/projects/${projectId}?done=member-added`);
     t.same((await store.get(projectId))!.members, [member]);
-    const twice = await dpo.post(url, { member });
+    const twice = await dpo.submit(url, { member });
     t.equal(twice.statusCode, 409);
     t.match(twice.body, 'Käyttäjä on jo projektin jäsen.');
-    await dpo.post(url, { member: supName });
+    await dpo.submit(url, { member: supName });
     t.same((await store.get(projectId))!.members, [member, supName]);
-    t.equal((await dpo.post(`${url}/remove`, { member: supName })).statusCode, 303);
+    t.equal((await dpo.submit(`${url}/remove`, { member: supName })).statusCode, 303);
     t.same((await store.get(projectId))!.members, [member], 'removed');
   });
 
@@ -363,7 +321,7 @@ t.test('the project routes, through the real indexer', async (t) => {
     const url = `/console/projects/${projectId}/recordings`;
     const start = (await indexer.index.get(ids['lpr1']!))!.start;
     const cap = maxExpiryOf(start);
-    const r = await dpo.post(url, { recording: ids['lpr1']!, until: '' });
+    const r = await dpo.submit(url, { recording: ids['lpr1']!, until: '' });
     t.equal(r.statusCode, 303, r.body.slice(0, 200));
     t.equal(r.headers.location, `/console/projects/${projectId}?done=recording-added`);
     t.same(sent.at(-1), { site: 'lappeenranta', box: 'lpr-1', verb: 'hold', args: { id: ids['lpr1'], reason: 'quality-project', caseRef: 'KOUL-2026-7', by: dpoName, until: cap } }, 'no date: until the cap');
@@ -371,10 +329,10 @@ t.test('the project routes, through the real indexer', async (t) => {
     t.same(s.copied, [ids['lpr1']], 'a central copy asked for, as for any hold');
 
     const day = localDateValue(Date.now() + 30 * DAY);
-    t.equal((await dpo.post(url, { recording: ids['ktk1']!, until: day })).statusCode, 303);
+    t.equal((await dpo.submit(url, { recording: ids['ktk1']!, until: day })).statusCode, 303);
     t.same(sent.at(-1)!.args['until'], parseLocalInput(`${day}T23:59`)! + 59_999, 'a date: the end of that Helsinki day');
     t.same(sent.at(-1)!.args['caseRef'], 'KOUL-2026-7');
-    const capDay = await dpo.post(url, { recording: ids['lpr3']!, until: localDateValue(maxExpiryOf((await indexer.index.get(ids['lpr3']!))!.start)) });
+    const capDay = await dpo.submit(url, { recording: ids['lpr3']!, until: localDateValue(maxExpiryOf((await indexer.index.get(ids['lpr3']!))!.start)) });
     t.equal(capDay.statusCode, 303, 'the cap\'s own day');
     t.equal(sent.at(-1)!.args['until'], maxExpiryOf((await indexer.index.get(ids['lpr3']!))!.start), 'kept to the cap, not the end of its day');
 
@@ -398,7 +356,7 @@ t.test('the project routes, through the real indexer', async (t) => {
       [{ recording: ids['lpr2']!, until: '2020-01-01' }, 400, 'Päivämäärä on jo mennyt.'],
       [{ recording: ids['lpr1']!, until: '' }, 409, 'Tallenne on jo tässä projektissa.'],
     ] as const) {
-      const r = await dpo.post(url, form);
+      const r = await dpo.submit(url, form);
       t.equal(r.statusCode, status, JSON.stringify(form));
       t.match(r.body, says);
     }
@@ -409,17 +367,17 @@ t.test('the project routes, through the real indexer', async (t) => {
   await t.test('the box says no, or does not answer: the page says so, and the project is unchanged', async (t) => {
     const url = `/console/projects/${projectId}/recordings`;
     s.answer(refusedBox('TAL_RECORDING_DESTROYED'));
-    const no = await dpo.post(url, { recording: ids['lpr2']!, until: '' });
+    const no = await dpo.submit(url, { recording: ids['lpr2']!, until: '' });
     t.equal(no.statusCode, 409);
     t.match(no.body, 'Tallennin ei jatkanut säilytystä: tallenne on jo hävitetty.');
     s.answer(timeout);
-    const silent = await dpo.post(url, { recording: ids['lpr2']!, until: '' });
+    const silent = await dpo.submit(url, { recording: ids['lpr2']!, until: '' });
     t.equal(silent.statusCode, 504);
     t.match(silent.body, 'Tallennin lpr-1 ei vastannut ajoissa');
     s.answer(async () => {
       throw new Error('broker gone');
     });
-    const failed = await dpo.post(url, { recording: ids['lpr2']!, until: '' });
+    const failed = await dpo.submit(url, { recording: ids['lpr2']!, until: '' });
     t.equal(failed.statusCode, 502);
     t.match(failed.body, 'Pyyntöä ei voitu lähettää tallentimelle lpr-1.');
     t.notOk((await store.get(projectId))!.recordings.some((r) => r.id === ids['lpr2']), 'not in the project');
@@ -427,7 +385,7 @@ t.test('the project routes, through the real indexer', async (t) => {
   });
 
   await t.test('a supervisor: every project, but another site\'s recordings without details; another site\'s call cannot be added', async (t) => {
-    const sup = await login(indexer, supName, s.people.secretOf(supName));
+    const sup = await signIn(indexer, supName, s.people.secretOf(supName));
     t.match((await sup.get('/console/projects')).body, `/console/projects/${projectId}`, 'the project is listed');
     const page = await sup.get(`/console/projects/${projectId}`);
     t.equal(page.statusCode, 200);
@@ -435,15 +393,15 @@ t.test('the project routes, through the real indexer', async (t) => {
     t.notMatch(page.body, ids['ktk1']!, 'not even the id of another site\'s');
     t.match(page.body, 'Toisen toimipisteen tallenne');
 
-    const mine = idOf((await sup.post('/console/projects', { name: 'Oma', caseRef: 'KOUL-LPR-1' })).headers.location)!;
+    const mine = idOf((await sup.submit('/console/projects', { name: 'Oma', caseRef: 'KOUL-LPR-1' })).headers.location)!;
     t.ok(mine, 'a supervisor creates projects');
     const before = sent.length;
-    const other = await sup.post(`/console/projects/${mine}/recordings`, { recording: ids['ktk1']!, until: '' });
+    const other = await sup.submit(`/console/projects/${mine}/recordings`, { recording: ids['ktk1']!, until: '' });
     t.equal(other.statusCode, 404, 'another site\'s call, as if it did not exist');
-    const missing = await sup.post(`/console/projects/${mine}/recordings`, { recording: '019ac9d2-0000-7000-8000-00000000dead', until: '' });
+    const missing = await sup.submit(`/console/projects/${mine}/recordings`, { recording: '019ac9d2-0000-7000-8000-00000000dead', until: '' });
     t.equal(missing.statusCode, 404);
     t.equal(same(other.body).replaceAll(ids['ktk1']!, 'X'), same(missing.body).replaceAll('019ac9d2-0000-7000-8000-00000000dead', 'X'), 'the same answer as for no call at all');
-    const release = await sup.post(`/console/projects/${projectId}/recordings/remove`, { recording: ids['ktk1']! });
+    const release = await sup.submit(`/console/projects/${projectId}/recordings/remove`, { recording: ids['ktk1']! });
     t.equal(release.statusCode, 404, 'nor released by them');
     t.equal(sent.length, before, 'nothing sent');
     t.same((await store.get(mine))!.recordings, []);
@@ -451,12 +409,12 @@ t.test('the project routes, through the real indexer', async (t) => {
     const audit = await collect(indexer.audit.entries());
     t.ok(audit.some((e) => e.action === 'hold' && e.actor === supName && e.target === ids['ktk1'] && e.result === 'refused' && e.detail?.['outcome'] === 'other-site'), 'the refused hold audited');
     t.ok(audit.some((e) => e.action === 'release' && e.actor === supName && e.target === ids['ktk1'] && e.result === 'refused'), 'the refused release audited');
-    const ok = await sup.post(`/console/projects/${mine}/recordings`, { recording: ids['lpr2']!, until: '' });
+    const ok = await sup.submit(`/console/projects/${mine}/recordings`, { recording: ids['lpr2']!, until: '' });
     t.equal(ok.statusCode, 303, 'their own site\'s call is added');
   });
 
   await t.test('a trainer who is a member reads the project; one who is not gets 404; an admin 403', async (t) => {
-    const pekka = await login(indexer, member, s.people.secretOf(member));
+    const pekka = await signIn(indexer, member, s.people.secretOf(member));
     const list = await pekka.get('/console/projects');
     t.equal(list.statusCode, 200);
     t.match(list.body, `/console/projects/${projectId}`);
@@ -467,15 +425,15 @@ t.test('the project routes, through the real indexer', async (t) => {
     t.match(page.body, `<a href="/console/calls/${ids['lpr1']}">`);
     t.notMatch(page.body, /action="\/console\/projects/, 'read only: no forms');
     const before = sent.length;
-    t.equal((await pekka.post(`/console/projects/${projectId}/members`, { member: outsider })).statusCode, 403);
-    t.equal((await pekka.post(`/console/projects/${projectId}/recordings`, { recording: ids['lpr2']!, until: '' })).statusCode, 403);
-    t.equal((await pekka.post('/console/projects', { name: 'x', caseRef: 'y' })).statusCode, 403);
+    t.equal((await pekka.submit(`/console/projects/${projectId}/members`, { member: outsider })).statusCode, 403);
+    t.equal((await pekka.submit(`/console/projects/${projectId}/recordings`, { recording: ids['lpr2']!, until: '' })).statusCode, 403);
+    t.equal((await pekka.submit('/console/projects', { name: 'x', caseRef: 'y' })).statusCode, 403);
     t.equal(sent.length, before);
     t.same((await store.get(projectId))!.members, [member]);
     const call = await pekka.get(`/console/calls/${ids['lpr1']}`);
     t.equal(call.statusCode, 200, 'the call page of a project recording opens for a member');
 
-    const sanna = await login(indexer, outsider, s.people.secretOf(outsider));
+    const sanna = await signIn(indexer, outsider, s.people.secretOf(outsider));
     const none = await sanna.get('/console/projects');
     t.equal(none.statusCode, 200);
     t.match(none.body, 'Et ole minkään koulutusprojektin jäsen.');
@@ -485,7 +443,7 @@ t.test('the project routes, through the real indexer', async (t) => {
     t.equal(nothing.statusCode, 404);
     t.equal(same(nothing.body), same(refused.body), 'the same answer as for no project');
 
-    const aino = await login(indexer, adminName, s.people.secretOf(adminName));
+    const aino = await signIn(indexer, adminName, s.people.secretOf(adminName));
     t.equal((await aino.get('/console/projects')).statusCode, 403);
     t.equal((await aino.get(`/console/projects/${projectId}`)).statusCode, 403);
   });
@@ -493,30 +451,30 @@ t.test('the project routes, through the real indexer', async (t) => {
   await t.test('remove a recording: released on its box first; kept when the box does not answer', async (t) => {
     const url = `/console/projects/${projectId}/recordings/remove`;
     s.answer(timeout);
-    const silent = await dpo.post(url, { recording: ids['lpr1']! });
+    const silent = await dpo.submit(url, { recording: ids['lpr1']! });
     t.equal(silent.statusCode, 504);
     t.match(silent.body, 'Tallennin lpr-1 ei vastannut ajoissa, joten tallenne pidettiin projektissa.');
     t.ok((await store.get(projectId))!.recordings.some((r) => r.id === ids['lpr1']), 'kept');
     s.answer(refusedBox('failed'));
-    const no = await dpo.post(url, { recording: ids['lpr1']! });
+    const no = await dpo.submit(url, { recording: ids['lpr1']! });
     t.equal(no.statusCode, 409);
     t.match(no.body, 'Tallennin ei lopettanut säilytyksen jatkoa: failed.');
     t.ok((await store.get(projectId))!.recordings.some((r) => r.id === ids['lpr1']), 'kept');
     s.answer(async (req) => ({ correlationId: 'c', ok: true, verb: req.verb, result: {} }));
-    const ok = await dpo.post(url, { recording: ids['lpr1']! });
+    const ok = await dpo.submit(url, { recording: ids['lpr1']! });
     t.equal(ok.statusCode, 303);
     t.same(sent.at(-1), { site: 'lappeenranta', box: 'lpr-1', verb: 'release', args: { id: ids['lpr1'], by: dpoName, caseRef: 'KOUL-2026-7' } });
     t.notOk((await store.get(projectId))!.recordings.some((r) => r.id === ids['lpr1']), 'removed');
     s.answer(refusedBox('TAL_HOLD_INVALID'));
-    t.equal((await dpo.post(url, { recording: ids['lpr3']! })).statusCode, 303, 'a hold already gone from the box: the recording leaves the project all the same');
+    t.equal((await dpo.submit(url, { recording: ids['lpr3']! })).statusCode, 303, 'a hold already gone from the box: the recording leaves the project all the same');
     t.notOk((await store.get(projectId))!.recordings.some((r) => r.id === ids['lpr3']));
     s.answer(async (req) => ({ correlationId: 'c', ok: true, verb: req.verb, result: {} }));
 
     // The box lifts every hold of a case: a second project of the same case must not lift the first's.
-    const twin = idOf((await dpo.post('/console/projects', { name: 'Sama asia', caseRef: 'KOUL-2026-7' })).headers.location)!;
-    t.equal((await dpo.post(`/console/projects/${twin}/recordings`, { recording: ids['ktk1']!, until: '' })).statusCode, 303);
+    const twin = idOf((await dpo.submit('/console/projects', { name: 'Sama asia', caseRef: 'KOUL-2026-7' })).headers.location)!;
+    t.equal((await dpo.submit(`/console/projects/${twin}/recordings`, { recording: ids['ktk1']!, until: '' })).statusCode, 303);
     const before = sent.length;
-    t.equal((await dpo.post(`/console/projects/${twin}/recordings/remove`, { recording: ids['ktk1']! })).statusCode, 303);
+    t.equal((await dpo.submit(`/console/projects/${twin}/recordings/remove`, { recording: ids['ktk1']! })).statusCode, 303);
     t.equal(sent.length, before, 'no release sent while another project of the case holds it');
     t.same((await store.get(twin))!.recordings, [], 'it left this project');
     t.ok((await store.get(projectId))!.recordings.some((r) => r.id === ids['ktk1']), 'and stays in the other');
@@ -584,13 +542,13 @@ t.test('end to end: a recording added to a project is held on its box, and relea
   const accounts = new AccountsFile(icfg.console.users, { ...CONSOLE_ACCOUNT_RULES, clock: systemClock });
   const ppl = people(accounts);
   const name = await ppl.add('matti', 'privacy-officer');
-  const dpo = await login(indexer, name, ppl.secretOf(name));
-  const made = await dpo.post('/console/projects', { name: 'Asiakaspalvelun perehdytys 2027', caseRef: 'KOUL-2027-1' });
+  const dpo = await signIn(indexer, name, ppl.secretOf(name));
+  const made = await dpo.submit('/console/projects', { name: 'Asiakaspalvelun perehdytys 2027', caseRef: 'KOUL-2027-1' });
   const id = idOf(made.headers.location)!;
   t.ok(id, 'a project');
 
   const cap = maxExpiryOf(rec.start);
-  const added = await dpo.post(`/console/projects/${id}/recordings`, { recording: rec.id, until: '' });
+  const added = await dpo.submit(`/console/projects/${id}/recordings`, { recording: rec.id, until: '' });
   t.equal(added.statusCode, 303, added.body.slice(0, 300));
   const onBox = (await box.store.getRecording(rec.id))!;
   t.match(onBox.holds, [{ reason: 'quality-project', caseRef: 'KOUL-2027-1', by: `central:${name}`, until: cap }], 'the hold in the box\'s store');
@@ -600,7 +558,7 @@ t.test('end to end: a recording added to a project is held on its box, and relea
   const page = await dpo.get(`/console/projects/${id}`);
   t.match(page.body, tr('fi').fmt.date(cap), 'the page shows the expiry the hold gave');
 
-  const removed = await dpo.post(`/console/projects/${id}/recordings/remove`, { recording: rec.id });
+  const removed = await dpo.submit(`/console/projects/${id}/recordings/remove`, { recording: rec.id });
   t.equal(removed.statusCode, 303, removed.body.slice(0, 300));
   const released = (await box.store.getRecording(rec.id))!;
   t.notOk(released.holds?.length, 'the hold released on the box');
