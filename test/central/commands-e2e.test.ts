@@ -26,25 +26,16 @@ import { idleBinding } from '../helpers/idle-binding.js';
 import { memoryLog } from '../helpers/log.js';
 import { startMosquitto } from '../helpers/mosquitto.js';
 import { recordSealed } from '../helpers/sealed-recording.js';
+import { sleep, until } from '../helpers/eventually.js';
 
 t.setTimeout(300_000);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A payload that parses to the very command signed is that command, not a forgery. */
 function sameCommand(bytes: Buffer, valid: string): boolean {
   try {
     return canonicalJson(JSON.parse(bytes.toString('utf8'))) === canonicalJson(JSON.parse(valid));
   } catch {
     return false;
-  }
-}
-async function until<T>(get: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(30);
   }
 }
 

@@ -28,20 +28,11 @@ import { memoryLog } from '../../helpers/log.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
 import { recordSealed } from '../../helpers/sealed-recording.js';
 import { code, loginInject, PASSWORD } from './inject-client.js';
+import { until } from '../../helpers/eventually.js';
 
 t.setTimeout(300_000);
 
 const CHROMIUM = '/usr/bin/chromium';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(get: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(30);
-  }
-}
 
 t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, async (t) => {
   const broker = await startMosquitto();

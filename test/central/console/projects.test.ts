@@ -36,6 +36,7 @@ import { startMosquitto } from '../../helpers/mosquitto.js';
 import { recordSealed } from '../../helpers/sealed-recording.js';
 import { login, PASSWORD } from './inject-client.js';
 import { CSRF, DAY, duplicateIds, keysOfPart, LANGS, NOW, postForms, postFormsWithoutCsrf, SUPERVISOR, tr, trackingTranslator, unlabelled, checkDocument } from './fixture.js';
+import { until } from '../../helpers/eventually.js';
 
 t.setTimeout(240_000);
 
@@ -504,16 +505,6 @@ t.test('the project routes, through the real indexer', async (t) => {
 // ---------------------------------------------------------------------------------------------
 // End to end: mosquitto, a box, the indexer
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(get: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(30);
-  }
-}
 
 t.test('end to end: a recording added to a project is held on its box, and released when removed', async (t) => {
   const broker = await startMosquitto();

@@ -12,6 +12,7 @@ import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
 import type { FieldError, Viewer } from './types.js';
 import { purposeText } from './words.js';
+import { dataTable } from './table.js';
 
 export const AUDIT_FORM_FIELDS = ['actor', 'target', 'caseRef', 'action', 'from', 'to', 'cursor'] as const;
 export type AuditFormField = (typeof AUDIT_FORM_FIELDS)[number];
@@ -133,16 +134,9 @@ function results(t: Translator, d: AuditPageData): Html {
   const stopped = d.scan?.stoppedAt !== undefined ? html`<p class="note-box" role="status">${t('audit.scanStopped', { seq: d.scan.stoppedAt, read: d.scan.read })}</p>` : '';
   const next = d.next !== undefined ? html`<p class="pager"><a href="${auditUrl(d.query, d.next)}" rel="next">${t('audit.next')}</a></p>` : '';
   if (d.entries.length === 0) return html`<p>${t('audit.none')}</p>\n${stopped}${next}`;
-  const cols = ['seq', 'time', 'actor', 'action', 'target', 'why', 'detail'].map((c) => html`<th scope="col">${t(`audit.col.${c}`)}</th>`);
-  return html`<div class="table-wrap" role="region" aria-labelledby="results-caption" tabindex="0">
-<table class="audit">
-<caption id="results-caption">${t('audit.caption', { count: d.entries.length })}</caption>
-<thead><tr>${cols}</tr></thead>
-<tbody>
-${d.entries.map((e) => row(t, e))}
-</tbody>
-</table>
-</div>
+  const columns = ['seq', 'time', 'actor', 'action', 'target', 'why', 'detail'].map((c) => t(`audit.col.${c}`));
+  const table = dataTable({ id: 'results-caption', className: 'audit', caption: t('audit.caption', { count: d.entries.length }), columns, rows: d.entries.map((e) => row(t, e)) });
+  return html`${table}
 ${stopped}${next}`;
 }
 
@@ -191,15 +185,12 @@ function headsSection(t: Translator, d: AuditPageData): Html {
   const table =
     d.heads.length === 0
       ? html`<p>${t('audit.heads.none')}</p>`
-      : html`<div class="table-wrap" role="region" aria-labelledby="heads-caption" tabindex="0">
-<table>
-<caption id="heads-caption">${t('audit.heads.caption')}</caption>
-<thead><tr>${['site', 'box', 'seq', 'hash', 'published', 'status'].map((c) => html`<th scope="col">${t(`audit.heads.col.${c}`)}</th>`)}</tr></thead>
-<tbody>
-${d.heads.map((h) => headRow(t, h, d.now))}
-</tbody>
-</table>
-</div>`;
+      : dataTable({
+          id: 'heads-caption',
+          caption: t('audit.heads.caption'),
+          columns: ['site', 'box', 'seq', 'hash', 'published', 'status'].map((c) => t(`audit.heads.col.${c}`)),
+          rows: d.heads.map((h) => headRow(t, h, d.now)),
+        });
   const regressions = d.heads.flatMap((h) => h.regressions.map((r) => ({ h, r }))).sort((a, b) => b.r.head.ts - a.r.head.ts);
   return html`<section aria-labelledby="heads-heading">
 <h2 id="heads-heading">${t('audit.heads.heading')}</h2>

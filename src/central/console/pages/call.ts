@@ -9,6 +9,7 @@ import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
 import { LISTEN_PURPOSES, type CallPageData, type CallView } from './types.js';
 import { clipText, directionText, endReasonText, holdReasonText, noticeText, purposeText, stateText, stopByText } from './words.js';
+import { dataTable } from './table.js';
 
 const CASE_MAX = 64;
 
@@ -47,20 +48,14 @@ function releaseCell(t: Translator, d: CallPageData, h: CallPageData['holds'][nu
 function holdsList(t: Translator, d: CallPageData): Html {
   if (d.holds.length === 0) return html`<p>${t('holds.none')}</p>`;
   const release = d.canHold && !d.call.deleted;
-  const cols = ['reason', 'caseRef', 'by', 'at', 'until'].map((c) => html`<th scope="col">${t(`holds.col.${c}`)}</th>`);
+  const columns = [...['reason', 'caseRef', 'by', 'at', 'until'].map((c) => t(`holds.col.${c}`)), ...(release ? [t('holds.col.action')] : [])];
   const rows = d.holds.map(
     (h) => html`<tr>
 <td>${holdReasonText(t, h.reason)}</td><td>${h.caseRef}</td><td>${h.by}</td><td class="num">${t.fmt.dateTime(h.at)}</td><td class="num">${t.fmt.dateTime(h.until)}</td>
 ${release ? releaseCell(t, d, h) : ''}
 </tr>`,
   );
-  return html`<div class="table-wrap" role="region" aria-labelledby="holds-caption" tabindex="0">
-<table>
-<caption id="holds-caption">${t('holds.caption')}</caption>
-<thead><tr>${cols}${release ? html`<th scope="col">${t('holds.col.action')}</th>` : ''}</tr></thead>
-<tbody>${rows}</tbody>
-</table>
-</div>
+  return html`${dataTable({ id: 'holds-caption', caption: t('holds.caption'), columns, rows })}
 ${release ? html`<p class="muted">${t('holds.release.note')}</p>` : ''}`;
 }
 

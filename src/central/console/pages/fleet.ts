@@ -13,6 +13,7 @@ import { inputField } from './fields.js';
 import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
 import type { Viewer } from './types.js';
+import { dataTable } from './table.js';
 
 export type { BoxView };
 
@@ -172,18 +173,8 @@ ${d.canCommand ? html`<td><a href="#${commandsId(i)}">${t('fleet.commands.link')
 
 function table(t: Translator, d: FleetPageData): Html {
   if (d.boxes.length === 0) return html`<p>${t('fleet.none')}</p>`;
-  const cols = ['site', 'box', 'state', 'lastSeen', 'alarms', 'outbox', 'disk', 'clock', 'lines', ...(d.canCommand ? ['commands'] : [])].map(
-    (c) => html`<th scope="col">${t(`fleet.col.${c}`)}</th>`,
-  );
-  return html`<div class="table-wrap" role="region" aria-labelledby="fleet-caption" tabindex="0">
-<table class="fleet">
-<caption id="fleet-caption">${t('fleet.caption', { count: d.boxes.length })}</caption>
-<thead><tr>${cols}</tr></thead>
-<tbody>
-${d.boxes.map((b, i) => row(t, d, b, i))}
-</tbody>
-</table>
-</div>`;
+  const columns = ['site', 'box', 'state', 'lastSeen', 'alarms', 'outbox', 'disk', 'clock', 'lines', ...(d.canCommand ? ['commands'] : [])].map((c) => t(`fleet.col.${c}`));
+  return dataTable({ id: 'fleet-caption', className: 'fleet', caption: t('fleet.caption', { count: d.boxes.length }), columns, rows: d.boxes.map((b, i) => row(t, d, b, i)) });
 }
 
 /** The box's answer (or its silence) to the command just sent: a status when it did it, an alert otherwise. */

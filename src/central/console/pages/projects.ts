@@ -9,6 +9,7 @@ import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
 import type { Viewer } from './types.js';
 import { holdReasonText, roleText } from './words.js';
+import { dataTable } from './table.js';
 
 /** Where a project page's forms post (under PATHS.project). */
 /** What can go wrong with a project form, each said by `projects.error.<code>`. */
@@ -136,7 +137,7 @@ const invalid = (e: ProjectProblem | undefined, field: FieldName) => (e && field
 
 function projectTable(t: Translator, d: ProjectsPageData): Html {
   if (d.projects.length === 0) return html`<p>${t(d.canCreate ? 'projects.none' : 'projects.none.member')}</p>`;
-  const cols = ['name', 'caseRef', 'members', 'recordings', 'created'].map((c) => html`<th scope="col">${t(`projects.col.${c}`)}</th>`);
+  const cols = ['name', 'caseRef', 'members', 'recordings', 'created'].map((c) => t(`projects.col.${c}`));
   const rows = d.projects.map(
     (p) => html`<tr>
 <td><a href="${PATHS.project(p.id)}">${p.name}</a></td>
@@ -146,15 +147,7 @@ function projectTable(t: Translator, d: ProjectsPageData): Html {
 <td>${t('projects.created.value', { time: t.fmt.dateTime(p.createdAt), by: p.createdBy })}</td>
 </tr>`,
   );
-  return html`<div class="table-wrap" role="region" aria-labelledby="projects-caption" tabindex="0">
-<table>
-<caption id="projects-caption">${t('projects.caption', { count: d.projects.length })}</caption>
-<thead><tr>${cols}</tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
-</div>`;
+  return dataTable({ id: 'projects-caption', caption: t('projects.caption', { count: d.projects.length }), columns: cols, rows });
 }
 
 function createForm(t: Translator, d: ProjectsPageData): Html {
@@ -209,19 +202,11 @@ function removeRecording(t: Translator, d: ProjectPageData, r: ProjectRecordingR
 function recordingTable(t: Translator, d: ProjectPageData): Html {
   if (d.recordings.length === 0) return html`<p>${t('projects.recordings.none')}</p>`;
   const names = ['start', 'site', 'duration', 'kept', 'added', ...(d.canManage ? ['action'] : [])];
-  const cols = names.map((c) => html`<th scope="col">${t(`projects.recordings.col.${c}`)}</th>`);
+  const cols = names.map((c) => t(`projects.recordings.col.${c}`));
   const rows = d.recordings.map(
     (r) => html`<tr>${recordingCells(t, r)}<td>${t('projects.recordings.added', { time: t.fmt.dateTime(r.addedAt), by: r.addedBy })}</td>${d.canManage ? removeRecording(t, d, r) : ''}</tr>`,
   );
-  return html`<div class="table-wrap" role="region" aria-labelledby="recordings-caption" tabindex="0">
-<table>
-<caption id="recordings-caption">${t('projects.recordings.caption', { count: d.recordings.length })}</caption>
-<thead><tr>${cols}</tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
-</div>
+  return html`${dataTable({ id: 'recordings-caption', caption: t('projects.recordings.caption', { count: d.recordings.length }), columns: cols, rows })}
 ${d.canManage ? html`<p class="muted">${t('projects.recordings.remove.note')}</p>` : ''}`;
 }
 
@@ -239,7 +224,7 @@ ${inputField({ id: FIELD_IDS.until, name: 'until', type: 'date', label: t('proje
 function memberTable(t: Translator, d: ProjectPageData): Html {
   if (d.members.length === 0) return html`<p>${t('projects.members.none')}</p>`;
   const names = ['name', 'role', ...(d.canManage ? ['action'] : [])];
-  const cols = names.map((c) => html`<th scope="col">${t(`projects.members.col.${c}`)}</th>`);
+  const cols = names.map((c) => t(`projects.members.col.${c}`));
   const rows = d.members.map(
     (m) => html`<tr><td class="id">${m.name}</td><td>${m.role !== undefined ? roleText(t, m.role) : html`<span class="muted">${t('projects.members.gone')}</span>`}</td>${
       d.canManage
@@ -247,15 +232,7 @@ function memberTable(t: Translator, d: ProjectPageData): Html {
         : ''
     }</tr>`,
   );
-  return html`<div class="table-wrap" role="region" aria-labelledby="members-caption" tabindex="0">
-<table>
-<caption id="members-caption">${t('projects.members.caption', { count: d.members.length })}</caption>
-<thead><tr>${cols}</tr></thead>
-<tbody>
-${rows}
-</tbody>
-</table>
-</div>`;
+  return dataTable({ id: 'members-caption', caption: t('projects.members.caption', { count: d.members.length }), columns: cols, rows });
 }
 
 function addMemberForm(t: Translator, d: ProjectPageData): Html {

@@ -10,6 +10,7 @@ import { PATHS } from './paths.js';
 import { SEARCH_FIELDS } from '../search-form.js';
 import { DIRECTIONS, HELD_CHOICES, type CallRow, type LiveCall, type SearchForm, type SearchPageData } from './types.js';
 import { directionText, noticeStatusText, stateText } from './words.js';
+import { dataTable } from './table.js';
 
 /** The search address for these filters (and a page cursor): what "next page" and "refresh" link to. */
 export function searchUrl(query: SearchForm, cursor?: string): string {
@@ -85,16 +86,8 @@ function row(t: Translator, r: CallRow): Html {
 
 function results(t: Translator, d: SearchPageData): Html {
   if (d.results.length === 0) return html`<p>${t('search.none')}</p>`;
-  const cols = ['start', 'site', 'line', 'direction', 'duration', 'notice', 'retention'].map((c) => html`<th scope="col">${t(`search.col.${c}`)}</th>`);
-  return html`<div class="table-wrap" role="region" aria-labelledby="results-caption" tabindex="0">
-<table>
-<caption id="results-caption">${t('search.caption', { count: d.results.length })}</caption>
-<thead><tr>${cols}</tr></thead>
-<tbody>
-${d.results.map((r) => row(t, r))}
-</tbody>
-</table>
-</div>
+  const columns = ['start', 'site', 'line', 'direction', 'duration', 'notice', 'retention'].map((c) => t(`search.col.${c}`));
+  return html`${dataTable({ id: 'results-caption', caption: t('search.caption', { count: d.results.length }), columns, rows: d.results.map((r) => row(t, r)) })}
 ${d.next !== undefined ? html`<p class="pager"><a href="${searchUrl(d.query, d.next)}" rel="next">${t('search.next')}</a></p>` : ''}`;
 }
 

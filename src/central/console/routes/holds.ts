@@ -2,16 +2,18 @@
 // keep the recording until a chosen day (never past the call start + 12 months: the box clamps
 // too), and on the box's yes keeps a sealed copy centrally, so the evidence survives the box.
 // POST …/holds/release lifts the hold of one case. Both are the box's own answers, audited.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HOLD_REASONS, type HoldInfo, type HoldReason, type Reply } from '../../../core/protocol/messages.js';
 import { addCalendarMonths } from '../../../core/retention/index.js';
 import { safeError } from '../../api/log-safe.js';
+import type { ApiAuditEntry } from '../../api/types.js';
+import type { IndexedCall } from '../../index/types.js';
 import { COMMAND_TIMEOUT_CODE } from '../../ingest/types.js';
 import { reachCall } from '../call-access.js';
 import { callAnswer } from '../call-answer.js';
 import type { ConsoleContext } from '../context.js';
 import { CASE_REF_MAX, plainText } from '../form-text.js';
-import { errorAnswer, personOf, translatorFor, type Person } from '../page-kit.js';
+import { errorAnswer, personOf, translatorFor } from '../page-kit.js';
 import { localDateValue, parseLocalInput } from '../pages/form-values.js';
 import { consoleMay } from '../rights.js';
 import { CALL_ID } from './call.js';
@@ -31,39 +33,64 @@ function endOfDay(date: string): number | undefined {
   return next === undefined ? undefined : next - 1;
 }
 
+type Extras = { error?: string; notice?: string };
+
 export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  /** The call, if this person may hold it; otherwise the refusal is answered and audited. */
-  async function holdable(person: Person, id: string, action: 'hold' | 'release') {
+  /**
+   * What both routes start with: the person, and the call if they may hold it. A refusal is
+   * audited and answered here (403 for the role, 404 as if the call did not exist).
+   */
+  async function begin(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, action: 'hold' | 'release') {
+    const person = await personOf(ctx, request);
+    if (!person) return reply.redirect('/console/login', 303);
+    const { id } = request.params;
     const reach = await reachCall(ctx, person, id);
-    if (reach.ok && reach.via === 'site' && consoleMay(person.viewer.role, 'hold')) return reach;
-    await ctx.auditor.try({ actor: person.viewer.name, action, target: id, result: 'refused', detail: { reason: reach.ok ? 'role' : reach.reason, console: true } });
-    return reach.ok || reach.reason === 'role' ? 403 : 404;
+    if (!reach.ok || reach.via !== 'site' || !consoleMay(person.viewer.role, 'hold')) {
+      await ctx.auditor.try({ actor: person.viewer.name, action, target: id, result: 'refused', detail: { reason: reach.ok ? 'role' : reach.reason, console: true } });
+      const status = reach.ok || reach.reason === 'role' ? 403 : 404;
+      return errorAnswer(ctx, request, reply, status, status === 403 ? 'error.forbidden' : 'error.notFound', person.viewer);
+    }
+    const { call } = reach;
+    const t = translatorFor(ctx, request);
+    const answer = (status: number, extras: Extras, shown: IndexedCall = call) => callAnswer(ctx, request, reply, { person, call: shown, via: 'site', status, extras });
+    return { actor: person.viewer.name, id, call, t, answer };
   }
 
-  async function send(verb: 'hold' | 'release', call: { site: string; box: string }, args: Record<string, string | number>): Promise<Reply | 'timeout' | 'failed'> {
+  /**
+   * Sends the command and, unless the box did it, audits and answers why not: its silence (504),
+   * a failure to send (502) or its refusal (409). The reply's result when it did.
+   */
+  async function exchange(
+    step: Exclude<Awaited<ReturnType<typeof begin>>, FastifyReply>,
+    verb: 'hold' | 'release',
+    args: Record<string, string | number>,
+    facts: Omit<ApiAuditEntry, 'result'>,
+  ): Promise<{ result: Record<string, unknown> } | FastifyReply> {
+    const { call, t, answer } = step;
+    let r: Reply;
     try {
-      return await ctx.deps.commands.send({ site: call.site, box: call.box, verb, args });
+      r = await ctx.deps.commands.send({ site: call.site, box: call.box, verb, args });
     } catch (err) {
-      if ((err as { code?: unknown }).code === COMMAND_TIMEOUT_CODE) return 'timeout';
-      ctx.deps.log.error({ error: safeError(err), verb }, 'console: a command could not be sent');
-      return 'failed';
+      const timedOut = (err as { code?: unknown }).code === COMMAND_TIMEOUT_CODE;
+      if (!timedOut) ctx.deps.log.error({ error: safeError(err), verb }, 'console: a command could not be sent');
+      await ctx.auditor.try({ ...facts, result: 'error', detail: { outcome: timedOut ? 'timeout' : 'failed', console: true } });
+      return answer(timedOut ? 504 : 502, { error: t('hold.error.timeout', { box: call.box }) });
     }
+    if (!r.ok) {
+      await ctx.auditor.try({ ...facts, result: 'refused', detail: { outcome: 'box-refused', boxReason: r.reason, console: true } });
+      return answer(409, { error: t('hold.error.refused', { reason: r.reason }) });
+    }
+    return { result: r.result };
   }
 
   app.post<{ Params: { id: string }; Body: { reason?: string; caseRef?: string; until?: string } }>(
     '/calls/:id/holds',
     { schema: { params, body: holdBody }, preValidation: app.csrfProtection },
     async (request, reply) => {
-      const person = await personOf(ctx, request);
-      if (!person) return reply.redirect('/console/login', 303);
-      const actor = person.viewer.name;
-      const { id } = request.params;
-      const reach = await holdable(person, id, 'hold');
-      if (typeof reach === 'number') return errorAnswer(ctx, request, reply, reach, reach === 403 ? 'error.forbidden' : 'error.notFound', person.viewer);
-      const { call } = reach;
-      const t = translatorFor(ctx, request);
+      const step = await begin(request, reply, 'hold');
+      if (!('call' in step)) return step;
+      const { actor, id, call, t, answer } = step;
       const cap = addCalendarMonths(call.start, 12);
-      const answer = (status: number, extras: { error?: string; notice?: string }, shown = call) => callAnswer(ctx, request, reply, { person, call: shown, via: 'site', status, extras });
       const refuse = async (key: string, field: string, params?: Record<string, string>) => {
         await ctx.auditor.try({ actor, action: 'hold', target: id, result: 'refused', detail: { reason: `bad-${field}`, console: true } });
         return answer(400, { error: t(key, params) });
@@ -80,18 +107,11 @@ export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
       const until = Math.min(day, cap);
       if (call.deleted) return answer(409, { error: t('listen.destroyed') });
 
-      const r = await send('hold', call, { id, reason, caseRef, until, by: actor });
-      const facts = { actor, action: 'hold', target: id, purpose: reason, caseRef } as const;
-      if (r === 'timeout' || r === 'failed') {
-        await ctx.auditor.try({ ...facts, result: 'error', detail: { outcome: r, console: true } });
-        return answer(r === 'timeout' ? 504 : 502, { error: t('hold.error.timeout', { box: call.box }) });
-      }
-      if (!r.ok) {
-        await ctx.auditor.try({ ...facts, result: 'refused', detail: { outcome: 'box-refused', boxReason: r.reason, console: true } });
-        return answer(409, { error: t('hold.error.refused', { reason: r.reason }) });
-      }
-      const expiresAt = typeof r.result['expiresAt'] === 'number' ? r.result['expiresAt'] : until;
-      const heldUntil = typeof r.result['until'] === 'number' ? r.result['until'] : until;
+      const facts = { actor, action: 'hold', target: id, purpose: reason, caseRef };
+      const done = await exchange(step, 'hold', { id, reason, caseRef, until, by: actor }, facts);
+      if (!('result' in done)) return done;
+      const expiresAt = typeof done.result['expiresAt'] === 'number' ? done.result['expiresAt'] : until;
+      const heldUntil = typeof done.result['until'] === 'number' ? done.result['until'] : until;
       await ctx.auditor.must({ ...facts, result: 'ok', detail: { until: heldUntil, console: true } });
       let notice = t('hold.placed', { date: t.fmt.dateTime(heldUntil) });
       try {
@@ -111,15 +131,9 @@ export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
     '/calls/:id/holds/release',
     { schema: { params, body: releaseBody }, preValidation: app.csrfProtection },
     async (request, reply) => {
-      const person = await personOf(ctx, request);
-      if (!person) return reply.redirect('/console/login', 303);
-      const actor = person.viewer.name;
-      const { id } = request.params;
-      const reach = await holdable(person, id, 'release');
-      if (typeof reach === 'number') return errorAnswer(ctx, request, reply, reach, reach === 403 ? 'error.forbidden' : 'error.notFound', person.viewer);
-      const { call } = reach;
-      const t = translatorFor(ctx, request);
-      const answer = (status: number, extras: { error?: string; notice?: string }, shown = call) => callAnswer(ctx, request, reply, { person, call: shown, via: 'site', status, extras });
+      const step = await begin(request, reply, 'release');
+      if (!('call' in step)) return step;
+      const { actor, id, call, t, answer } = step;
       const caseRef = plainText(request.body.caseRef, CASE_REF_MAX);
       if (!caseRef || !call.holds.some((h) => h.caseRef === caseRef)) {
         await ctx.auditor.try({ actor, action: 'release', target: id, result: 'refused', detail: { reason: 'bad-case-ref', console: true } });
@@ -131,18 +145,11 @@ export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
         await ctx.auditor.try({ actor, action: 'release', target: id, caseRef, result: 'refused', detail: { reason: 'training-project', console: true } });
         return answer(409, { error: t('hold.error.project') });
       }
-      const r = await send('release', call, { id, caseRef, by: actor });
-      const facts = { actor, action: 'release', target: id, caseRef } as const;
-      if (r === 'timeout' || r === 'failed') {
-        await ctx.auditor.try({ ...facts, result: 'error', detail: { outcome: r, console: true } });
-        return answer(r === 'timeout' ? 504 : 502, { error: t('hold.error.timeout', { box: call.box }) });
-      }
-      if (!r.ok) {
-        await ctx.auditor.try({ ...facts, result: 'refused', detail: { outcome: 'box-refused', boxReason: r.reason, console: true } });
-        return answer(409, { error: t('hold.error.refused', { reason: r.reason }) });
-      }
+      const facts = { actor, action: 'release', target: id, caseRef };
+      const done = await exchange(step, 'release', { id, caseRef, by: actor }, facts);
+      if (!('result' in done)) return done;
       await ctx.auditor.must({ ...facts, result: 'ok', detail: { console: true } });
-      const expiresAt = typeof r.result['expiresAt'] === 'number' ? r.result['expiresAt'] : call.expiresAt;
+      const expiresAt = typeof done.result['expiresAt'] === 'number' ? done.result['expiresAt'] : call.expiresAt;
       return answer(200, { notice: t('holds.released') }, { ...call, holds: call.holds.filter((h) => h.caseRef !== caseRef), expiresAt });
     },
   );
