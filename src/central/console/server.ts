@@ -81,7 +81,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
         await ctx.auditor.try({ actor: person?.viewer.name ?? 'unknown', action: 'rejected-input', result: 'refused', detail: { route: request.routeOptions.url ?? 'unknown', reason: 'csrf' } });
         return errorAnswer(ctx, request, reply, 403, 'error.csrf', person?.viewer);
       }
-      if (err.statusCode === 429) return errorAnswer(ctx, request, reply, 429, 'login.error.wrong');
+      if (err.statusCode === 429) return errorAnswer(ctx, request, reply, 429, 'login.error.tooMany');
       if (err instanceof ApiError && err.status === 503) return errorAnswer(ctx, request, reply, 503, 'error.audit', person?.viewer);
       if (err.validation || (err.statusCode !== undefined && err.statusCode < 500)) return errorAnswer(ctx, request, reply, 400, 'error.400', person?.viewer);
       log.error({ error: safeError(err), method: request.method, route: request.routeOptions.url }, 'console request failed');

@@ -119,6 +119,17 @@ t.test('refusals, through inject', async (t) => {
   });
 });
 
+t.test('an address trying many names is slowed down, and told so', async (t) => {
+  // Its own indexer: the limit holds the address for a minute.
+  const { indexer } = await setup(t);
+  const c = client(indexer);
+  const page = await c.get('/console/login');
+  let last = page;
+  for (let i = 0; i < 21; i++) last = await c.post('/console/login', { name: `guess-${i}`, password: 'not the password at all', _csrf: c.csrfOf(page.body) });
+  t.equal(last.statusCode, 429, 'the 21st login in a minute');
+  t.match(last.body, /Liian monta kirjautumisyritystä tästä osoitteesta/);
+});
+
 t.test('in chromium: log in with the code, search your own site, open a call, switch language, log out', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, async (t) => {
   const { indexer, person, ids } = await setup(t);
   const liisa = await person('supervisor', ['lappeenranta']);
