@@ -7,28 +7,22 @@
 // seen, and the copy is destroyed at the recording's expiry. Refusals through inject: no purpose,
 // a trainer outside the project, an admin, a supervisor of another site.
 import t from 'tap';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
-import { Box } from '../../../src/box/box.js';
-import { startSync } from '../../../src/box/sync/start-sync.js';
 import { AccountsFile, CONSOLE_ACCOUNT_RULES, newTotpSecret, type ConsoleRole } from '../../../src/core/auth/index.js';
-import { loadConfig } from '../../../src/core/config/index.js';
 import { addCalendarMonths } from '../../../src/core/retention/index.js';
 import { loadIndexerConfig } from '../../../src/central/config.js';
 import { Indexer } from '../../../src/central/indexer.js';
-import { makeTrunk } from '../../../src/simulate/trunk.js';
-import { boxFixture, cli, listRecordings } from '../../helpers/box-fixture.js';
 import { centralKeys, indexerConfig } from '../../helpers/central.js';
-import { idleBinding } from '../../helpers/idle-binding.js';
 import { memoryLog } from '../../helpers/log.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
 import { recordSealed } from '../../helpers/sealed-recording.js';
 import { code, loginInject, PASSWORD } from './inject-client.js';
 import { until } from '../../helpers/eventually.js';
+import { trunkBox } from '../../helpers/trunk-box.js';
 
 t.setTimeout(300_000);
 
@@ -41,28 +35,11 @@ t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', 
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const keys = centralKeys(join(dir, 'central'));
 
-  // 1. The recorder CLI on the simulated trunk: one incoming call of 6 s, sealed to the controller.
-  const trunk = makeTrunk({ rate: 8000, channels: 1, durationMs: 14_000, calls: [{ line: 0, atMs: 1500, talkMs: 6000 }] });
-  writeFileSync(join(dir, 'trunk.raw'), trunk.audio);
-  const f = boxFixture({ infile: join(dir, 'trunk.raw'), channels: 1, dir, extraYaml: 'vox: { hangMs: 2000 }\n' });
-  writeFileSync(f.config, readFileSync(f.config, 'utf8').replace(/publicKey: [^ }]+/, `publicKey: ${keys.controllerPub}`));
-  const recorded = cli(f, ['record', '--config', f.config, '--duration', '14']);
-  t.equal(recorded.status, 0, recorded.stderr);
-  const [trunkCall] = listRecordings(f);
-  t.ok(trunkCall, 'the trunk call was recorded');
-
-  // 2. The box serves its store over MQTT; a 10-minute recording joins it.
-  writeFileSync(f.config, readFileSync(f.config, 'utf8') + `mqtt: { url: "${broker.url}", commandKeys: [${keys.commandPub}], keepaliveS: 5, reconnectMaxS: 1 }\n`);
-  const config = await loadConfig(f.config);
-  const boxLog = memoryLog();
-  const box = await Box.start({ config, sealTo: keys.sealTo, log: boxLog.log, binding: idleBinding });
-  let boxUp = true;
-  t.teardown(async () => {
-    if (boxUp) await box.stop();
-  });
+  // The recorder CLI records a call from the simulated trunk; a box serves its store over MQTT,
+  // and a 10-minute recording joins it.
+  const tb = await trunkBox(t, dir, keys, broker.url);
+  const { box, call: trunkCall, fixture: f } = tb;
   const long = await recordSealed(box.store, keys.sealTo, { ms: 600_000, startMs: Date.now() - 3_600_000, packetsPerChunk: 50 });
-  const sync = await startSync(box, config.mqtt!, { site: 'testsite', box: 'test-1', clock: { now: () => Date.now() }, log: boxLog.log });
-  t.teardown(() => sync.stop());
 
   // 3. The indexer, its clock movable for the expiry at the end, and its people.
   let offset = 0;
@@ -85,9 +62,9 @@ t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', 
   const ilog = memoryLog();
   const indexer = await Indexer.start({ config: icfg, sealingKey: keys.sealing, commandKey: keys.command.key, clock, log: ilog.log, listen: false });
   t.teardown(() => indexer.stop());
-  await until(async () => (await indexer.index.get(long.id)) && (await indexer.index.get(trunkCall!.id)), 20_000, 'both calls in the index');
+  await until(async () => (await indexer.index.get(long.id)) && (await indexer.index.get(trunkCall.id)), 20_000, 'both calls in the index');
   const project = await indexer.projects.create({ name: 'Asiakaspalvelu 2026', caseRef: 'KOUL-2026-1', createdBy: 'maija', members: ['pekka'] });
-  await indexer.projects.addRecording(project.id, { id: trunkCall!.id, site: 'testsite', box: 'test-1', addedBy: 'maija' });
+  await indexer.projects.addRecording(project.id, { id: trunkCall.id, site: 'testsite', box: 'test-1', addedBy: 'maija' });
 
   await t.test('refused before anything plays', async (t) => {
     const maija = await loginInject(indexer, 'maija', people['maija']);
@@ -110,8 +87,8 @@ t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', 
     t.equal(audioGuess.statusCode, 404, 'no audio without a grant');
 
     for (const [name, id, status, why] of [
-      ['outi', trunkCall!.id, 404, 'a trainer outside the project'],
-      ['aino', trunkCall!.id, 403, 'an admin'],
+      ['outi', trunkCall.id, 404, 'a trainer outside the project'],
+      ['aino', trunkCall.id, 403, 'an admin'],
       ['kalle', long.id, 404, 'a supervisor of another site'],
     ] as const) {
       const p = await loginInject(indexer, name, people[name]);
@@ -121,11 +98,11 @@ t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', 
       t.notMatch(r.body, /<audio/);
     }
     const pekka = await loginInject(indexer, 'pekka', people['pekka']);
-    const callPage = await pekka.c.get(`/console/calls/${trunkCall!.id}`);
+    const callPage = await pekka.c.get(`/console/calls/${trunkCall.id}`);
     t.equal(callPage.statusCode, 200, 'a trainer of the project opens its recording');
     t.match(callPage.body, /<option value="training">/);
     t.notMatch(callPage.body, /value="complaint"/, 'and may state training only');
-    const heard = await pekka.c.post(`/console/calls/${trunkCall!.id}/listen`, { purpose: 'training', caseRef: 'KOUL-2026-1', _csrf: pekka.c.csrfOf(callPage.body) });
+    const heard = await pekka.c.post(`/console/calls/${trunkCall.id}/listen`, { purpose: 'training', caseRef: 'KOUL-2026-1', _csrf: pekka.c.csrfOf(callPage.body) });
     t.equal(heard.statusCode, 303, 'and hears it');
     const played = await pekka.c.get(heard.headers.location as string);
     const audioUrl = /<audio[^>]+src="([^"]+)"/.exec(played.body)?.[1]?.replaceAll('&amp;', '&');
@@ -225,9 +202,7 @@ t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', 
   });
 
   await t.test('the box is lost and its store wiped: the held recording still plays, the other says the box is offline', async (t) => {
-    await sync.stop();
-    await box.stop();
-    boxUp = false;
+    await tb.stop();
     rmSync(f.store, { recursive: true, force: true });
     await until(() => indexer.fleet.list(clock.now()).find((b) => b.box === 'test-1' && b.state === 'lost'), 10_000, 'the box lost');
 
@@ -235,7 +210,7 @@ t.test('listen, hold, lose the box, still listen, and the copy goes at expiry', 
     t.ok(Math.abs(duration - 600) < 0.5, `it plays from the central copy (${duration} s)`);
     t.match(await page.textContent('main'), /Toistetaan keskitetysti säilytettävästä sinetöidystä kopiosta/);
 
-    await page.goto(`${base}/console/calls/${trunkCall!.id}`);
+    await page.goto(`${base}/console/calls/${trunkCall.id}`);
     const text = (await page.textContent('main'))!;
     t.match(text, /Tallentimeen ei saada yhteyttä/, 'the other recording: its recorder is offline');
     t.match(text, /Tallennin oli viimeksi yhteydessä/, 'and when it was last seen');

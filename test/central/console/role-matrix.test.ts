@@ -1,28 +1,24 @@
-// The role matrix, against a running indexer, mosquitto and box: each role × search, listen, hold,
+// The role matrix, against a running indexer, mosquitto and a box serving a call the recorder
+// recorded from the simulated trunk: each role × search, listen, hold,
 // a fleet command and the audit viewer, allowed or refused, in the console (Debian's chromium:
 // the forms a role has are used as a person would; a form a role lacks is posted with the
 // session's own CSRF token, as a crafted request would be) and in the JSON API (bearer tokens).
 // A refusal by the server, not only a missing button.
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { Box } from '../../../src/box/box.js';
-import { startSync } from '../../../src/box/sync/start-sync.js';
 import { AccountsFile, CONSOLE_ACCOUNT_RULES, newTotpSecret, type ConsoleRole } from '../../../src/core/auth/index.js';
-import { loadConfig } from '../../../src/core/config/index.js';
 import { addCalendarMonths } from '../../../src/core/retention/index.js';
 import { newApiToken } from '../../../src/central/api/server.js';
 import { loadIndexerConfig } from '../../../src/central/config.js';
 import { Indexer } from '../../../src/central/indexer.js';
-import { boxFixture } from '../../helpers/box-fixture.js';
 import { centralKeys, indexerConfig } from '../../helpers/central.js';
-import { idleBinding } from '../../helpers/idle-binding.js';
 import { memoryLog } from '../../helpers/log.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
-import { recordSealed } from '../../helpers/sealed-recording.js';
+import { trunkBox } from '../../helpers/trunk-box.js';
 import { code, PASSWORD } from './inject-client.js';
 
 t.setTimeout(300_000);
@@ -59,16 +55,8 @@ t.test('each role × search, listen, hold, fleet command, audit viewer', { skip:
   const dir = mkdtempSync(join(tmpdir(), 'tallennin-roles-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const keys = centralKeys(join(dir, 'central'));
-  const f = boxFixture({ infile: '/dev/null', channels: 1, dir });
-  writeFileSync(f.config, readFileSync(f.config, 'utf8').replace(/publicKey: [^ }]+/, `publicKey: ${keys.controllerPub}`) +
-    `mqtt: { url: "${broker.url}", commandKeys: [${keys.commandPub}], keepaliveS: 5, reconnectMaxS: 1 }\n`);
-  const config = await loadConfig(f.config);
-  const boxLog = memoryLog();
-  const box = await Box.start({ config, sealTo: keys.sealTo, log: boxLog.log, binding: idleBinding });
-  t.teardown(() => box.stop());
-  const rec = await recordSealed(box.store, keys.sealTo, { ms: 20_000, startMs: Date.now() - 3_600_000 });
-  const sync = await startSync(box, config.mqtt!, { site: 'testsite', box: 'test-1', clock: { now: () => Date.now() }, log: boxLog.log });
-  t.teardown(() => sync.stop());
+  // A call the recorder CLI recorded from the simulated trunk, served by its box.
+  const { call: rec } = await trunkBox(t, dir, keys, broker.url);
 
   const tokens = Object.fromEntries(Object.keys(PEOPLE).map((w) => [w, newApiToken()])) as Record<Who, ReturnType<typeof newApiToken>>;
   const tokenYaml = `[${(Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][]).map(([w, p]) => `{ name: ${p.name}, role: ${p.role}${p.sites ? `, sites: [${p.sites.join(', ')}]` : ''}, sha256: ${tokens[w].sha256} }`).join(', ')}]`;
@@ -88,7 +76,7 @@ t.test('each role × search, listen, hold, fleet command, audit viewer', { skip:
   await indexer.projects.addRecording(project.id, { id: rec.id, site: 'testsite', box: 'test-1', addedBy: 'maija' });
   await indexer.api.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(indexer.api.server.address() as AddressInfo).port}`;
-  const until = new Date(addCalendarMonths(rec.start, 6)).toISOString().slice(0, 10);
+  const until = new Date(addCalendarMonths(Date.parse(rec.start), 6)).toISOString().slice(0, 10);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
   t.teardown(() => browser.close());
 
@@ -138,7 +126,7 @@ t.test('each role × search, listen, hold, fleet command, audit viewer', { skip:
         if (a.readyState >= 1) done();
         a.addEventListener('loadedmetadata', done);
       }));
-      t.ok(Math.abs(duration - 20) < 0.5, `${who}: the recording plays (${duration} s)`);
+      t.ok(Math.abs(duration - rec.durationMs / 1000) < 0.5, `${who}: the recording plays (${duration} s of ${rec.durationMs / 1000} s)`);
     } else {
       t.equal(await page.locator('audio').count(), 0, `${who}: nothing plays`);
     }
