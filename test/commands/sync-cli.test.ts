@@ -31,7 +31,7 @@ t.test('indexer token prints the token once and the config line with its SHA-256
   t.match(r.stdout, `- { name: sup-1, role: supervisor, sites: [lappeenranta, kotka], sha256: ${sha} }`);
   const bad = cli(f, ['indexer', 'token', '--name', 'x', '--role', 'root']);
   t.equal(bad.status, 2);
-  t.match(bad.stderr, /--role must be one of supervisor, privacy-officer, admin/);
+  t.match(bad.stderr, /--role must be one of supervisor, trainer, privacy-officer, admin/);
 });
 
 t.test('the indexer refuses a wrong passphrase, naming the key file', async (t) => {
