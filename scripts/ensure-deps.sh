@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 # Tests and demo: alsa-utils, sox, espeak-ng (Finnish speech), ffmpeg and opus-tools (prove
 # exports play), socat (serial ptys), mosquitto (a real broker) and openssl (its test
 # certificates), and the independent decoders ours are checked against: multimon-ng (DTMF),
-# minimodem (FSK caller ID), tshark (Q.931); chromium, driven by playwright-core, for the pages.
-debs=(cmake libasound2-dev alsa-utils sox espeak-ng ffmpeg opus-tools socat mosquitto openssl chromium multimon-ng minimodem tshark)
+# minimodem (FSK caller ID), tshark (Q.931); chromium, driven by playwright-core, for the pages;
+# poppler-utils (pdftotext) to read the certificates chromium prints to PDF.
+debs=(cmake libasound2-dev alsa-utils sox espeak-ng ffmpeg opus-tools socat mosquitto openssl chromium multimon-ng minimodem tshark poppler-utils)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

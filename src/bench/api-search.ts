@@ -29,6 +29,8 @@ import { ProjectStore } from '../central/projects/store.js';
 import { BOX, LINES, openSyntheticIndex, queryMakers, siteId, SITES, SPAN_MS, T0, type SyntheticIndex } from './index-search.js';
 import { progress, round } from './measure.js';
 import { nullLogger } from './pipeline.js';
+import { blindIndexKey } from '../core/seal/index.js';
+import { FieldSealer } from '../central/registers/sealer.js';
 
 const HOUR = 3_600_000;
 export const API_TARGET_MS = 100;
@@ -251,6 +253,8 @@ export async function serveCentral(built: SyntheticIndex, dir: string): Promise<
       index, fleet, audit, clock, log, commands, projects, copies,
       playback: new Playback({ copies: copyStore, fetch, key: sealing }),
       auditHeads: () => new Map(),
+      db: index.db,
+      sealer: new FieldSealer(sealing, blindIndexKey(sealing)),
     },
   });
   addServerTiming(app);

@@ -73,6 +73,24 @@ export const indexerSchema = z.strictObject({
     }),
   ),
   log: defaultedSection(z.strictObject({ level: logLevel().default(INDEXER_DEFAULTS.log.level) })),
+  // The controller as the privacy notice names it (R14, issue 9): shown in the console, printed on
+  // certificates, and the privacy notice is rendered from it. Optional: without it the notice
+  // page says what is missing.
+  controller: z
+    .strictObject({
+      name: text('the controller\'s name, as in the privacy notice'),
+      businessId: z.string().regex(/^\d{7}-\d$/, 'a Finnish business ID (Y-tunnus) such as 2296962-1').meta({ expects: 'a business ID such as 2296962-1' }),
+      address: text('the controller\'s postal address'),
+      registerName: text('the name of the register, as in the privacy notice'),
+      contacts: z
+        .array(z.strictObject({ title: text('the contact person\'s title').optional(), name: text('the contact person\'s name'), phone: text('a phone number').optional(), email: text('an e-mail address').optional() }))
+        .min(1, 'at least one contact person for matters concerning the register'),
+      /** where listening appointments are held (R10) */
+      offices: z.array(text('an office where a caller may listen to their recordings')).min(1, 'at least one office for listening appointments'),
+      /** the authorities recordings or their data are disclosed to by law (R6): the notice lists them, the disclosure register offers them */
+      disclosures: z.array(z.strictObject({ recipient: text('the recipient authority'), basis: text('the legal basis') })).default(() => []),
+    })
+    .optional(),
   // The staff console (issue 8): personal accounts made with `tallennin user add --indexer-config`.
   console: defaultedSection(
     z.strictObject({

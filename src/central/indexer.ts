@@ -22,6 +22,7 @@ import { ProjectStore } from './projects/store.js';
 import { CopyKeeper } from './copies/keeper.js';
 import { CopyStore } from './copies/store.js';
 import { Playback } from './playback/playback.js';
+import { FieldSealer } from './registers/sealer.js';
 
 export interface IndexerOptions {
   config: IndexerConfig;
@@ -117,6 +118,9 @@ export class Indexer {
         sessionMinutes: config.console.sessionMinutes,
         language: config.console.language,
         index, fleet, audit, clock, log, commands, projects, playback, copies,
+        db: index.db,
+        sealer: new FieldSealer(o.sealingKey, blindIndexKey(o.sealingKey)),
+        ...(config.controller ? { controller: config.controller } : {}),
         auditHeads: () => ingest.auditHeads,
         secure: https !== undefined,
       },

@@ -7,13 +7,19 @@ import type { BoxView } from '../fleet/types.js';
 import type { CallIndexApi } from '../index/types.js';
 import type { ApiDeps } from '../api/types.js';
 import type { Auditor } from '../api/auditor.js';
+import type { AbstractLevel } from 'abstract-level';
+import type { IndexerConfig } from '../config.js';
 import type { CopyKeeper } from '../copies/keeper.js';
+import type { FieldSealer } from '../registers/sealer.js';
 import type { CommandSender } from '../ingest/types.js';
 import type { ListenGrants } from '../playback/grants.js';
 import type { Playback } from '../playback/playback.js';
 import type { ProjectRegister } from '../projects/types.js';
 import type { Catalogues } from './i18n/catalogue.js';
 import type { CookieNames, PendingLogins } from './session.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyLevel = AbstractLevel<any, any, any>;
 
 /** What the console is built from: the indexer's own parts and its `console` config. */
 export interface ConsoleDeps {
@@ -32,6 +38,12 @@ export interface ConsoleDeps {
   commands: CommandSender;
   /** the training projects: read by every route that reaches a call, changed by the project pages */
   projects: ProjectRegister;
+  /** the indexer's LevelDB: each register (issue 9) keeps its entries in a sublevel of its own */
+  db: AnyLevel;
+  /** seals the registers' personal data to the controller key, opens it, and blinds identifiers */
+  sealer: FieldSealer;
+  /** the controller as the privacy notice names it (indexer config `controller`) */
+  controller?: IndexerConfig['controller'];
   /** recordings opened for listening, from the central copy or their box */
   playback: Pick<Playback, 'open'>;
   /** the central sealed copies of held recordings */

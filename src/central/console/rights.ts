@@ -15,13 +15,15 @@ export type ConsoleRight =
   /** see the training projects one belongs to */
   | 'projects'
   /** create projects, add members and recordings */
-  | 'manage-projects';
+  | 'manage-projects'
+  /** the caller's rights (issue 9): access requests, rectifications, disclosures, early deletion */
+  | 'registers';
 
 const RIGHTS: Record<ConsoleRole, readonly ConsoleRight[]> = {
   supervisor: ['search', 'view-call', 'listen', 'hold', 'fleet', 'projects', 'manage-projects'],
   // Hears recordings marked for a training project they belong to, and nothing else.
   trainer: ['listen', 'projects'],
-  'privacy-officer': ['search', 'view-call', 'listen', 'hold', 'audit', 'projects', 'manage-projects'],
+  'privacy-officer': ['search', 'view-call', 'listen', 'hold', 'audit', 'projects', 'manage-projects', 'registers'],
   // Runs the fleet; never searches, listens or sees a number.
   admin: ['fleet', 'fleet-command'],
 };

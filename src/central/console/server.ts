@@ -19,7 +19,11 @@ import { CONSOLE_CSS } from './assets/console-css.js';
 import type { ConsoleContext, ConsoleDeps } from './context.js';
 import { loadCatalogues } from './i18n/catalogue.js';
 import { errorAnswer, personOf } from './page-kit.js';
+import { accessRequestsRoutes } from './routes/access-requests.js';
 import { auditRoutes } from './routes/audit.js';
+import { disclosuresRoutes } from './routes/disclosures.js';
+import { privacyNoticeRoutes } from './routes/privacy-notice.js';
+import { rectificationsRoutes } from './routes/rectifications.js';
 import { callRoute } from './routes/call.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { holdRoutes } from './routes/holds.js';
@@ -105,6 +109,11 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     projectRoutes(app, ctx);
     fleetRoutes(app, ctx);
     auditRoutes(app, ctx);
+    app.get('/registers', async (_request, reply) => reply.redirect('/console/registers/access', 303));
+    accessRequestsRoutes(app, ctx);
+    rectificationsRoutes(app, ctx);
+    disclosuresRoutes(app, ctx);
+    privacyNoticeRoutes(app, ctx);
     app.get('/none', async (request, reply) => {
       const person = await personOf(ctx, request);
       if (!person) return reply.redirect('/console/login', 303);

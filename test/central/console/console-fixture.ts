@@ -14,7 +14,11 @@ import type { ConsoleDeps } from '../../../src/central/console/context.js';
 import type { CopyInfo } from '../../../src/central/copies/store.js';
 import type { TrainingProject } from '../../../src/central/projects/types.js';
 import { FakeIndex, NOW } from '../api/fixture.js';
+import { Level } from 'level';
+import { blindIndexKey } from '../../../src/core/seal/index.js';
+import { FieldSealer } from '../../../src/central/registers/sealer.js';
 import { memoryLog } from '../../helpers/log.js';
+import { sealingKeys } from '../../helpers/sealed-recording.js';
 import { client, PASSWORD } from './inject-client.js';
 
 export type Sent = Parameters<ApiDeps['commands']['send']>[0];
@@ -48,6 +52,9 @@ export async function consoleFixture(t: Test, o: { tokens?: ApiDeps['tokens'] } 
   const clock = new ManualClock(NOW);
   const { log, lines } = memoryLog();
   const accounts = new AccountsFile(join(dir, 'users.json'), { ...CONSOLE_ACCOUNT_RULES, clock });
+  const db = new Level<string, unknown>(join(dir, 'db'), { valueEncoding: 'json' });
+  t.teardown(() => db.close());
+  const keys = sealingKeys();
   const f: ConsoleFixture = {
     clock, lines, index: new FakeIndex(), audit: [], sent: [], projects: [], copies: new Map(), opened: [], ensureFails: false, auditFailsFor: undefined,
     answer: async (req) => ({ correlationId: 'c-1', ok: true, verb: req.verb, result: { expiresAt: Number(req.args['until'] ?? NOW + 86_400_000), until: Number(req.args['until'] ?? 0) } }),
@@ -77,6 +84,7 @@ export async function consoleFixture(t: Test, o: { tokens?: ApiDeps['tokens'] } 
   };
   const console: ConsoleDeps = {
     accounts, totpRoles: [], sessionMinutes: 30, language: 'en', index: f.index, fleet, clock, log, commands,
+    db, sealer: new FieldSealer(keys.key, blindIndexKey(keys.key)),
     audit: { ...audit, entries: async function* () {}, verify: async () => ({ ok: true }) as never },
     auditHeads: () => new Map(),
     projects: {

@@ -54,7 +54,7 @@ t.test('the header offers the sections of the role, the current one marked', asy
     return [...page.matchAll(/<nav class="sections"[\s\S]*?<\/nav>/g)].join('').match(/href="[^"]+"/g);
   };
   t.same(nav('supervisor'), ['href="/console/search"', 'href="/console/projects"', 'href="/console/fleet"']);
-  t.same(nav('privacy-officer'), ['href="/console/search"', 'href="/console/projects"', 'href="/console/audit"']);
+  t.same(nav('privacy-officer'), ['href="/console/search"', 'href="/console/projects"', 'href="/console/registers"', 'href="/console/audit"']);
   t.same(nav('trainer'), ['href="/console/projects"'], 'a trainer reaches recordings through training projects, not search');
   t.same(nav('admin'), ['href="/console/fleet"'], 'an admin never searches');
 

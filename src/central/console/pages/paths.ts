@@ -13,6 +13,12 @@ export const PATHS = {
   fleet: '/console/fleet',
   audit: '/console/audit',
   projects: '/console/projects',
+  registers: '/console/registers',
+  accessRequests: '/console/registers/access',
+  rectifications: '/console/registers/rectification',
+  disclosures: '/console/registers/disclosure',
+  /** the privacy notice, rendered from the running configuration: public, no login */
+  privacyNotice: '/console/privacy-notice',
   project: (id: string) => `/console/projects/${seg(id)}`,
   projectMembers: (id: string) => `/console/projects/${seg(id)}/members`,
   projectRemoveMember: (id: string) => `/console/projects/${seg(id)}/members/remove`,
@@ -31,9 +37,9 @@ export const PATHS = {
 /** The CSRF field of every POST form (what @fastify/csrf-protection reads from a body by default). */
 export const CSRF_FIELD = '_csrf';
 
-export const SECTION_PATH: Readonly<Record<NavSection, string>> = { search: PATHS.search, projects: PATHS.projects, fleet: PATHS.fleet, audit: PATHS.audit };
+export const SECTION_PATH: Readonly<Record<NavSection, string>> = { search: PATHS.search, projects: PATHS.projects, registers: PATHS.registers, fleet: PATHS.fleet, audit: PATHS.audit };
 
 /** The sections a role sees in the header: those the routes let it open (one table of rights). */
 export function sectionsOf(role: string): NavSection[] {
-  return (['search', 'projects', 'fleet', 'audit'] as const).filter((s) => consoleMay(role, s));
+  return (['search', 'projects', 'registers', 'fleet', 'audit'] as const).filter((s) => consoleMay(role, s));
 }

@@ -21,7 +21,7 @@ export interface Viewer {
 }
 
 /** The console's sections: what the header links to and marks as current. */
-export type NavSection = 'search' | 'projects' | 'fleet' | 'audit';
+export type NavSection = 'search' | 'projects' | 'registers' | 'fleet' | 'audit';
 
 /** One search result. A `CallSummary` is one. */
 export type CallRow = Pick<CallSummary, 'id' | 'site' | 'box' | 'line' | 'start' | 'durationMs' | 'direction' | 'state' | 'notice' | 'expiresAt' | 'holds' | 'deleted'>;
