@@ -10,6 +10,7 @@ import { osReason } from '../core/config/messages.js';
 import { fields, type LogLevel } from '../core/config/schema.js';
 import { TalError } from '../core/errors.js';
 import { CONSOLE_ROLES } from '../core/auth/index.js';
+import { parseBusinessId } from '../core/identifiers/index.js';
 
 const { int, text, name, logLevel, word, brokerUrl, pemPath, defaultedSection } = fields;
 
@@ -79,7 +80,18 @@ export const indexerSchema = z.strictObject({
   controller: z
     .strictObject({
       name: text('the controller\'s name, as in the privacy notice'),
-      businessId: z.string().regex(/^\d{7}-\d$/, 'a Finnish business ID (Y-tunnus) such as 2296962-1').meta({ expects: 'a business ID such as 2296962-1' }),
+      // The controller's own ID is public, so the message may quote it; the check digit is checked too.
+      businessId: z
+        .string()
+        .check((ctx) => {
+          const r = parseBusinessId(ctx.value);
+          if (!r.ok) ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${ctx.value}" is not a Finnish business ID (Y-tunnus) such as 2296962-1: ${r.problem}` });
+        })
+        .overwrite((v) => {
+          const r = parseBusinessId(v);
+          return r.ok ? r.canonical : v;
+        })
+        .meta({ expects: 'a business ID such as 2296962-1' }),
       address: text('the controller\'s postal address'),
       registerName: text('the name of the register, as in the privacy notice'),
       contacts: z

@@ -44,3 +44,15 @@ t.test('every problem at once, each naming its field', async (t) => {
   t.match(refused(BASE + 'colour: blue\n'), /colour/);
   t.match(refused('[1, 2]'), /sections indexer, mqtt, storage and keys/);
 });
+
+t.test('the controller\'s business ID is checked with its check digit and kept in its canonical spelling', async (t) => {
+  const controller = (id: string): string =>
+    BASE + `controller: { name: TE-toimisto, businessId: "${id}", address: "Katu 1, 00100 Helsinki", registerName: Puhelutallenteet, contacts: [{ name: Tietosuojavastaava }], offices: [Helsinki] }\n`;
+  const c = parseIndexerConfig(controller('2296962-1'), 'indexer.yaml', '/etc/tallennin');
+  t.equal(c.controller?.businessId, '2296962-1');
+  // An old six-digit spelling is the same ID with its leading zero.
+  t.equal(parseIndexerConfig(controller(' 737546-2 '), 'indexer.yaml', '/etc/tallennin').controller?.businessId, '0737546-2');
+  t.match(refused(controller('2296962-2')), /controller\.businessId: .*check digit does not match/);
+  t.match(refused(controller('1234567')), /controller\.businessId: .*seven digits, a hyphen and one check digit/);
+  t.match(refused(controller('FI22969621')), /controller\.businessId: .*VAT number/);
+});

@@ -1,11 +1,15 @@
 // What of an error may reach the log: errors from below (the index, the MQTT side) may carry a
 // query or a number in their message, and the log is read by people who must not see one.
 // Logged under `error`, not `err`: pino's err serializer would take this object for an Error.
+import { redactIdentifiers } from '../../core/identifiers/redact.js';
+
 const QUERY = /\?[^\s"'`]*/g;
 const DIGIT_RUN = /\+?\d[\d\s()-]{5,}\d/g;
 
+// Identifiers staff type are labelled first (`[hetu]`, `[y-tunnus]`, `[number]`), then any other
+// long digit run goes too.
 export function scrub(text: string): string {
-  return text.replace(QUERY, '?…').replace(DIGIT_RUN, '[digits]');
+  return redactIdentifiers(text.replace(QUERY, '?…')).replace(DIGIT_RUN, '[digits]');
 }
 
 export function safeError(err: unknown): Record<string, unknown> {
