@@ -119,6 +119,7 @@ export class Indexer {
         language: config.console.language,
         index, fleet, audit, clock, log, commands, projects, playback, copies,
         db: index.db,
+        countryCode: config.numbers.countryCode,
         sealer: new FieldSealer(o.sealingKey, blindIndexKey(o.sealingKey)),
         ...(config.controller ? { controller: config.controller } : {}),
         auditHeads: () => ingest.auditHeads,

@@ -61,7 +61,11 @@ export async function startSync(
     actions: {
       retention: box.retention,
       stopRecording: (line, by) => box.stopRecording(line, by),
-      setRetentionMonths: (months, by) => box.setRetentionMonths(months, by),
+      // The status says the retention at once: the privacy notice at the centre is rendered from it.
+      setRetentionMonths: async (months, by) => {
+        await box.setRetentionMonths(months, by);
+        reportSoon();
+      },
       resync: (from) => publisher.resync(from),
       ledTest: (seconds) => box.ledTest(seconds),
       recordingStart: async (id) => (await box.store.getRecording(id))?.start,

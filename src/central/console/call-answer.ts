@@ -48,6 +48,8 @@ export async function callAnswer(
       canListen: consoleMay(role, 'listen'),
       // Holds are for the people who reach calls by site; a trainer's project holds are the project's.
       canHold: consoleMay(role, 'hold') && o.via === 'site',
+      // Early deletion is the privacy officer's, with the registers (issue 9).
+      canDelete: consoleMay(role, 'registers') && o.via === 'site',
       purposes: purposesOf(role),
       boxOnline: boxOnline(ctx, call.site, call.box),
       ...(copy ? { copyUntil: copy.expiresAt } : {}),

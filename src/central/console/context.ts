@@ -42,6 +42,8 @@ export interface ConsoleDeps {
   db: AnyLevel;
   /** seals the registers' personal data to the controller key, opens it, and blinds identifiers */
   sealer: FieldSealer;
+  /** the country calling code national numbers are read with (indexer config `numbers.countryCode`; default 358) */
+  countryCode?: string;
   /** the controller as the privacy notice names it (indexer config `controller`) */
   controller?: IndexerConfig['controller'];
   /** recordings opened for listening, from the central copy or their box */

@@ -22,6 +22,7 @@ import { errorAnswer, personOf } from './page-kit.js';
 import { accessRequestsRoutes } from './routes/access-requests.js';
 import { auditRoutes } from './routes/audit.js';
 import { disclosuresRoutes } from './routes/disclosures.js';
+import { deletionRoutes } from './routes/deletion.js';
 import { privacyNoticeRoutes } from './routes/privacy-notice.js';
 import { rectificationsRoutes } from './routes/rectifications.js';
 import { callRoute } from './routes/call.js';
@@ -106,6 +107,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     callRoute(app, ctx);
     listenRoutes(app, ctx);
     holdRoutes(app, ctx);
+    deletionRoutes(app, ctx);
     projectRoutes(app, ctx);
     fleetRoutes(app, ctx);
     auditRoutes(app, ctx);

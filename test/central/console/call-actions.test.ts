@@ -257,6 +257,19 @@ t.test('holds', async (t) => {
     f.projects.pop();
   });
 
+  await t.test('a register\'s hold is released in the register, not here', async (t) => {
+    for (const [reason, caseRef] of [['access-request', 'TP-2026-0003'], ['disclosure', 'disclosure-7f3a']] as const) {
+      f.index.calls.find((c) => c.id === IDS.lpr1)!.holds = [{ reason, caseRef, by: 'pia', at: NOW, until: NOW + 5 * DAY }];
+      const page = await saara.get(call);
+      t.match(page.body, /<a href="\/console\/registers">Released in the registers<\/a>/, `${reason}: a link, not a button`);
+      const sent = f.sent.length;
+      const r = await submit(saara, call, `${call}/holds/release`, { caseRef });
+      t.equal(r.statusCode, 409, reason);
+      t.match(r.body, /belongs to an access request or a disclosure/);
+      t.equal(f.sent.length, sent, 'nothing sent');
+    }
+  });
+
   await t.test('other sites, trainers and admins hold nothing', async (t) => {
     const sent = f.sent.length;
     const other = await submit(saara, call, `/console/calls/${IDS.kotka}/holds`, { reason: 'complaint', caseRef: 'x', until: localDateValue(NOW + DAY) });

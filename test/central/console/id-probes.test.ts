@@ -69,6 +69,37 @@ t.test('every id-bearing route refuses other sites\' and other people\'s ids', a
     ['POST /console/projects/:id/recordings/remove', () => saara.post(`/console/projects/${project}/recordings/remove`, { recording: IDS.kotka, _csrf: sCsrf }), 404, 'a supervisor releasing another site\'s call'],
     ['POST /console/fleet/:site/:box/commands/:verb', () => saara.post('/console/fleet/kotka/ktk-1/commands/led-test', { seconds: '5', _csrf: sCsrf }), 403, 'a supervisor commanding a box'],
   ];
+  // The registers (issue 9) are the privacy officer's: a supervisor meets each of them as forbidden,
+  // whatever id they try; a privacy officer's unknown id is not found.
+  const piaCsrf = pia.csrfOf((await pia.get('/console/search')).body);
+  const access = 'TP-2026-0001';
+  const disclosure = '0b6f0f3c-0000-4000-8000-00000000dd01';
+  const rect = '0b6f0f3c-0000-4000-8000-00000000ee01';
+  const registerRoutes: [string, string][] = [
+    ['GET /console/registers/access/:id', `/console/registers/access/${access}`],
+    ['GET /console/registers/access/:id/copy/:file', `/console/registers/access/${access}/copy/${IDS.kotka}.opus`],
+    ['GET /console/registers/access/:id/cover', `/console/registers/access/${access}/cover`],
+    ['GET /console/registers/disclosure/:id', `/console/registers/disclosure/${disclosure}`],
+    ['GET /console/registers/disclosure/:id/export/:callId.opus', `/console/registers/disclosure/${disclosure}/export/${IDS.kotka}.opus`],
+    ['GET /console/registers/disclosure/:id/metadata.json', `/console/registers/disclosure/${disclosure}/metadata.json`],
+    ['GET /console/registers/rectification/:id', `/console/registers/rectification/${rect}`],
+    ['GET /console/registers/rectification/:id/certificate', `/console/registers/rectification/${rect}/certificate`],
+    ['POST /console/registers/access/:id/booking', `/console/registers/access/${access}/booking`],
+    ['POST /console/registers/access/:id/close', `/console/registers/access/${access}/close`],
+    ['POST /console/registers/access/:id/marks', `/console/registers/access/${access}/marks`],
+    ['POST /console/registers/access/:id/marks/remove', `/console/registers/access/${access}/marks/remove`],
+    ['POST /console/registers/access/:id/release', `/console/registers/access/${access}/release`],
+    ['POST /console/registers/disclosure/:id/complete', `/console/registers/disclosure/${disclosure}/complete`],
+    ['POST /console/registers/disclosure/:id/holds', `/console/registers/disclosure/${disclosure}/holds`],
+    ['POST /console/registers/rectification/:id/decision', `/console/registers/rectification/${rect}/decision`],
+  ];
+  for (const [route, url] of registerRoutes) {
+    const post = route.startsWith('POST');
+    probes.push([route, () => (post ? saara.post(url, { _csrf: sCsrf }) : saara.get(url)), 403, 'a supervisor, a register\'s entry']);
+    const unknown = post ? await pia.post(url, { _csrf: piaCsrf }) : await pia.get(url);
+    t.ok([400, 404].includes(unknown.statusCode), `${route}: a privacy officer's unknown id is not found or refused (${unknown.statusCode}), never served`);
+  }
+  probes.push(['POST /console/calls/:id/delete', () => saara.post(`/console/calls/${IDS.kotka}/delete`, { reason: 'x', confirm: 'yes', _csrf: sCsrf }), 403, 'a supervisor deleting a recording']);
   t.same(probes.map((p) => p[0]).sort(), [...idRoutes].sort(), 'a probe for every route that takes an id');
   for (const [route, probe, status, what] of probes) {
     const r = await probe();

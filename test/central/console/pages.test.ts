@@ -27,6 +27,9 @@ const PAGES: Record<string, Render> = {
     holds: [{ ...callData().holds[0]!, reason: 'quality-project', caseRef: 'KOUL-1' }],
     training: { in: [{ id: 'p-1', name: 'Palvelu <i>2026</i>', caseRef: 'KOUL-1' }], canAdd: Array.from({ length: 12 }, (_, i) => ({ id: `p-${i + 2}`, name: `Projekti ${i + 2}`, caseRef: `K-${i}` })) },
   }))),
+  'call, held by an access request and a disclosure': (t) => String(callPage(t, callData({
+    holds: [{ ...callData().holds[0]!, reason: 'access-request', caseRef: 'TP-2026-0003' }, { ...callData().holds[0]!, reason: 'disclosure', caseRef: 'disclosure-7f3a' }],
+  }))),
   'call, in no project': (t) => String(callPage(t, callData({ training: { in: [], canAdd: [] } }))),
   'call, box offline': (t) => String(callPage(t, callData({ boxOnline: { online: false, lastSeen: NOW - 3 * 3_600_000 } }))),
   'call, box never seen': (t) => String(callPage(t, callData({ boxOnline: { online: false } }))),

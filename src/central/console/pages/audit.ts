@@ -24,6 +24,8 @@ export const AUDIT_FILTER_ACTIONS: readonly string[] = [
   ...new Set([
     'search', 'view-call', 'listen', 'export', 'disclosure', 'hold', 'release', 'delete', 'login', 'login-failed', 'lockout', 'logout',
     'stop-recording', 'stop-request', 'command', 'fetch', 'central-copy', 'verify', ...auditActions, 'view-audit', 'view-fleet', 'view-alarms',
+    'view-project', 'view-register', 'access-request', 'view-access-request', 'view-disclosure',
+    'rectification-list', 'rectification-request', 'rectification-view', 'rectification-decision', 'rectification-certificate',
   ]),
 ];
 

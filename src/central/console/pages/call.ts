@@ -10,8 +10,12 @@ import { PATHS } from './paths.js';
 import { LISTEN_PURPOSES, type CallPageData, type CallView } from './types.js';
 import { clipText, directionText, endReasonText, holdReasonText, noticeText, purposeText, stateText, stopByText } from './words.js';
 import { dataTable } from './table.js';
+import { checkboxField, textareaField } from './disclosure-fields.js';
+import { registerOfHold } from '../../registers/register-holds.js';
 
 const CASE_MAX = 64;
+/** An early deletion's reason: plain text, at most this long (the box takes 512). */
+export const DELETE_REASON_MAX = 500;
 
 function facts(t: Translator, c: CallView, expiry: number): Html {
   const rows: [string, string][] = [
@@ -42,6 +46,7 @@ function projectOf(d: CallPageData, h: CallPageData['holds'][number]) {
 function releaseCell(t: Translator, d: CallPageData, h: CallPageData['holds'][number]): Html {
   const project = projectOf(d, h);
   if (project) return html`<td><a href="${PATHS.project(project.id)}">${t('holds.inProject')}</a></td>`;
+  if (registerOfHold(h)) return html`<td><a href="${PATHS.registers}">${t('holds.inRegister')}</a></td>`;
   return html`<td><form method="post" action="${PATHS.release(d.call.id)}">${csrfField(d.csrf)}<input type="hidden" name="caseRef" value="${h.caseRef}"><button type="submit">${t('holds.release', { caseRef: h.caseRef })}</button></form></td>`;
 }
 
@@ -130,6 +135,27 @@ function listening(t: Translator, d: CallPageData): Html {
   return html`<section aria-labelledby="listen-heading"><h2 id="listen-heading">${t('listen.heading')}</h2>${body}</section>`;
 }
 
+/**
+ * Early deletion (issue 9), for privacy officers: a reason and a confirmation, then the box
+ * destroys the recording. Offered only while its box is connected: the deletion is the box's.
+ */
+function deletion(t: Translator, d: CallPageData): Html {
+  if (!d.canDelete || d.call.deleted) return html``;
+  const body = !d.boxOnline.online
+    ? html`<p>${t('delete.offline', { box: d.call.box })}</p>`
+    : html`<form method="post" action="${PATHS.call(d.call.id)}/delete" class="stack">
+${csrfField(d.csrf)}
+${d.holds.length > 0 ? html`<p class="note-box">${t('delete.holds', { count: d.holds.length })}</p>` : ''}
+${textareaField({ id: 'delete-reason', name: 'reason', label: t('delete.reason'), hint: t('delete.reason.hint', { max: DELETE_REASON_MAX }), maxlength: DELETE_REASON_MAX, rows: 3, required: true })}
+${checkboxField({ id: 'delete-confirm', name: 'confirm', label: t('delete.confirm'), required: true })}
+<button type="submit" class="danger">${t('delete.submit')}</button>
+</form>`;
+  return html`<section aria-labelledby="delete-heading" class="deletion"><h2 id="delete-heading">${t('delete.heading')}</h2>
+<p>${t('delete.intro')}</p>
+${body}
+</section>`;
+}
+
 export function callPage(t: Translator, d: CallPageData): Html {
   const title = t('call.heading', { date: t.fmt.dateTime(d.call.start) });
   const back = d.via === 'projects' ? html`<a href="${PATHS.projects}">${t('call.back.projects')}</a>` : html`<a href="${PATHS.search}">${t('call.back')}</a>`;
@@ -153,6 +179,7 @@ ${holdsList(t, d)}
 ${copyNote(t, d)}
 ${d.canHold && !d.call.deleted ? holdForm(t, d) : ''}
 </section>
-${training(t, d)}`,
+${training(t, d)}
+${deletion(t, d)}`,
   });
 }

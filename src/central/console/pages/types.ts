@@ -100,6 +100,8 @@ export interface CallPageData {
   maxHoldUntil: number;
   canListen: boolean;
   canHold: boolean;
+  /** early deletion through the box (issue 9): privacy officers only */
+  canDelete?: boolean | undefined;
   /** the purposes this person may state (R2); the form offers only these */
   purposes?: readonly ListenPurpose[] | undefined;
   boxOnline: BoxOnline;
@@ -110,7 +112,7 @@ export interface CallPageData {
   /** where the person came from: a trainer reaches calls through training projects */
   via?: 'search' | 'projects' | undefined;
   listen?: ListenGrant | undefined;
-  /** a refused hold, release or listen, in words (shown in an alert) */
+  /** a refused hold, release, listen or deletion, in words (shown in an alert) */
   error?: string | undefined;
   /** what just happened (a hold placed or released), in words */
   notice?: string | undefined;

@@ -16,6 +16,7 @@ import { CASE_REF_MAX, plainText } from '../form-text.js';
 import { errorAnswer, personOf, translatorFor } from '../page-kit.js';
 import { localDateValue, parseLocalInput } from '../pages/form-values.js';
 import { consoleMay } from '../rights.js';
+import { registerOfHold } from '../../registers/register-holds.js';
 import { CALL_ID } from './call.js';
 
 const params = { type: 'object', required: ['id'], additionalProperties: false, properties: { id: CALL_ID } };
@@ -34,6 +35,16 @@ function endOfDay(date: string): number | undefined {
 }
 
 type Extras = { error?: string; notice?: string };
+
+/** Which register, if any, placed these holds (of one case reference) and releases them itself. */
+async function registerOwning(ctx: ConsoleContext, id: string, holds: readonly HoldInfo[]): Promise<'training-project' | 'access-request' | 'disclosure' | undefined> {
+  for (const h of holds) {
+    if (h.reason === 'quality-project' && (await ctx.deps.projects.containing(id)).some((p) => p.caseRef === h.caseRef)) return 'training-project';
+    const register = registerOfHold(h);
+    if (register) return register;
+  }
+  return undefined;
+}
 
 export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   /**
@@ -139,11 +150,12 @@ export function holdRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
         await ctx.auditor.try({ actor, action: 'release', target: id, result: 'refused', detail: { reason: 'bad-case-ref', console: true } });
         return answer(400, { error: t('hold.error.caseRef') });
       }
-      // A project's hold goes with the recording's place in the project, on the project's page.
-      const projects = await ctx.deps.projects.containing(id);
-      if (call.holds.some((h) => h.caseRef === caseRef && h.reason === 'quality-project') && projects.some((p) => p.caseRef === caseRef)) {
-        await ctx.auditor.try({ actor, action: 'release', target: id, caseRef, result: 'refused', detail: { reason: 'training-project', console: true } });
-        return answer(409, { error: t('hold.error.project') });
+      // A project's or a register's hold goes with the recording's place there, released on its page:
+      // lifted here, the project or the request would still count on a hold that is gone.
+      const owner = await registerOwning(ctx, id, call.holds.filter((h) => h.caseRef === caseRef));
+      if (owner) {
+        await ctx.auditor.try({ actor, action: 'release', target: id, caseRef, result: 'refused', detail: { reason: owner, console: true } });
+        return answer(409, { error: t(owner === 'training-project' ? 'hold.error.project' : 'hold.error.register') });
       }
       const facts = { actor, action: 'release', target: id, caseRef };
       const done = await exchange(step, 'release', { id, caseRef, by: actor }, facts);
