@@ -3,14 +3,13 @@
 import { html, type Html } from '../../../core/html.js';
 import { HOLD_REASONS } from '../../../core/protocol/messages.js';
 import type { Translator } from '../i18n/catalogue.js';
-import { inputField, selectField } from './fields.js';
+import { checkboxField, inputField, selectField, textareaField } from './fields.js';
 import { localDateValue } from './form-values.js';
 import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
 import { LISTEN_PURPOSES, type CallPageData, type CallView } from './types.js';
 import { clipText, directionText, endReasonText, holdReasonText, noticeText, purposeText, stateText, stopByText } from './words.js';
 import { dataTable } from './table.js';
-import { checkboxField, textareaField } from './disclosure-fields.js';
 import { registerOfHold } from '../../registers/register-holds.js';
 
 const CASE_MAX = 64;

@@ -4,8 +4,7 @@
 import { html, type Html } from '../../../core/html.js';
 import { BASIS_MAX, DETAILS_MAX, DISCLOSURE_CASE_MAX, MAX_DISCLOSED_RECORDINGS, RECIPIENT_MAX, type DisclosureStatus } from '../../registers/disclosure-types.js';
 import type { Translator } from '../i18n/catalogue.js';
-import { checkboxField, textareaField } from './disclosure-fields.js';
-import { inputField, selectField } from './fields.js';
+import { checkboxField, inputField, selectField, textareaField } from './fields.js';
 import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
 import { registersNav } from './registers-nav.js';

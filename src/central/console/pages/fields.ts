@@ -1,5 +1,6 @@
 // Form controls that always come with their <label for> and, when there is one, a hint tied by
 // aria-describedby: so no page can add a field a screen reader would announce without a name.
+// Inputs, selects, textareas and checkboxes.
 import { html, type Html } from '../../../core/html.js';
 
 interface Common {
@@ -57,4 +58,15 @@ export function selectField(f: SelectField): Html {
     f,
     html`<select id="${f.id}" name="${f.name}"${f.required ? html` required` : ''}${described(f)}>${f.empty !== undefined ? html`<option value="">${f.empty}</option>` : ''}${options}</select>`,
   );
+}
+
+export function textareaField(f: Common & { value?: string | undefined; maxlength?: number | undefined; rows?: number | undefined }): Html {
+  const hint = f.hint ? html`<span class="hint" id="${f.id}-hint">${f.hint}</span>` : '';
+  return html`<div class="field wide"><label for="${f.id}">${f.label}</label><textarea id="${f.id}" name="${f.name}" rows="${f.rows ?? 4}"${attr('maxlength', f.maxlength)}${f.required ? html` required` : ''}${described(f)}>${f.value ?? ''}</textarea>${hint}</div>`;
+}
+
+/** The box before its label, as checkboxes are read. */
+export function checkboxField(f: Common & { value?: string | undefined; checked?: boolean | undefined }): Html {
+  const hint = f.hint ? html`<span class="hint" id="${f.id}-hint">${f.hint}</span>` : '';
+  return html`<div class="field check"><input id="${f.id}" name="${f.name}" type="checkbox" value="${f.value ?? 'yes'}"${f.checked ? html` checked` : ''}${f.required ? html` required` : ''}${described(f)}><label for="${f.id}">${f.label}</label>${hint}</div>`;
 }

@@ -10,7 +10,7 @@ import {
   RECTIFICATION_LIMITS, type RectificationEntry, type RectificationRef, type RectificationStatus, type RectificationSummary,
 } from '../../registers/rectification-types.js';
 import type { Translator } from '../i18n/catalogue.js';
-import { inputField } from './fields.js';
+import { inputField, textareaField } from './fields.js';
 import { localDateValue } from './form-values.js';
 import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
@@ -125,12 +125,12 @@ interface AreaField {
   rows?: number | undefined;
 }
 
-/** A labelled multi-line field, as fields.ts makes one-line ones (its label, hint and error tied to it). */
+/** A labelled multi-line field, its problem said above it as for the one-line ones. */
 function textArea(t: Translator, problems: readonly FieldProblem[] | undefined, f: AreaField): Html {
-  const id = fieldId(f.field);
-  const bad = problemOf(problems, f.field) !== undefined;
-  const described = [bad ? errorId(f.field) : undefined, f.hint ? `${id}-hint` : undefined].filter((x) => x !== undefined).join(' ');
-  return html`<div class="field wide"><label for="${id}">${label(t, f.field)}</label>${fieldError(t, problems, f.field)}<textarea id="${id}" name="${f.field}" rows="${f.rows ?? 5}" maxlength="${LIMIT[f.field]}"${f.required ? html` required` : ''}${bad ? html` aria-invalid="true"` : ''}${described ? html` aria-describedby="${described}"` : ''}>${f.value ?? ''}</textarea>${f.hint ? html`<span class="hint" id="${id}-hint">${f.hint}</span>` : ''}</div>`;
+  return html`${fieldError(t, problems, f.field)}${textareaField({
+    id: fieldId(f.field), name: f.field, label: label(t, f.field), hint: f.hint, value: f.value, required: f.required, rows: f.rows ?? 5,
+    maxlength: LIMIT[f.field], invalid: problemOf(problems, f.field) ? errorId(f.field) : undefined,
+  })}`;
 }
 
 function oneLine(t: Translator, problems: readonly FieldProblem[] | undefined, f: FormField, o: { value?: string | undefined; hint?: string | undefined; required?: boolean; type?: 'text' | 'date'; max?: string; autocomplete?: string }): Html {
