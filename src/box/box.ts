@@ -251,6 +251,11 @@ export class Box extends EventEmitter {
     return this.opts.config.announcement.mode;
   }
 
+  /** The words of the recording announcement (R12), as configured: the privacy notice quotes them. */
+  get announcementText(): string {
+    return this.opts.config.announcement.text;
+  }
+
   get sampleRate(): number {
     return this.opts.config.capture.rate;
   }

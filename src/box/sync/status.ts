@@ -38,6 +38,7 @@ export async function boxStatus(box: Box, outbox: Outbox, now: number, deps: { s
       ...(box.lastNotice.has(l.id) ? { notice: box.lastNotice.get(l.id)!.status } : {}),
     })),
     announcement: box.announcementMode,
+    announcementText: box.announcementText,
     retentionMonths: box.retentionMonths,
     capture: { state: cap.state, overruns: cap.overruns, gapsMs: Math.round((cap.discardedSamples / box.sampleRate) * 1000) },
     disk: disk

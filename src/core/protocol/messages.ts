@@ -147,6 +147,8 @@ export interface StatusPayload {
   lines: { id: string; state: string; since?: number; lastCallEnd?: number; notice?: NoticeStatus }[];
   /** how the recording announcement is given: off, play or verify */
   announcement?: string;
+  /** the announcement's words as configured (no personal data: the same sentence for every caller) */
+  announcementText?: string;
   /** months new recordings are kept now (R4): the config's, or what `set-retention` set since; the privacy notice states it */
   retentionMonths?: number;
   capture: { state: string; overruns: number; gapsMs: number };

@@ -19,7 +19,7 @@ import { loadIndexerConfig } from '../../../src/central/config.js';
 import { Indexer } from '../../../src/central/indexer.js';
 import type { Translator } from '../../../src/central/console/i18n/catalogue.js';
 import {
-  NOTICE_IDENTITY_DOCUMENTS, noticeUnavailablePage, privacyNoticePage, retentionOf, type ControllerFacts, type PrivacyNoticeData,
+  NOTICE_IDENTITY_DOCUMENTS, announcementOf, noticeUnavailablePage, privacyNoticePage, retentionOf, type ControllerFacts, type PrivacyNoticeData,
 } from '../../../src/central/console/pages/privacy-notice.js';
 import { Box } from '../../../src/box/box.js';
 import { startSync } from '../../../src/box/sync/start-sync.js';
@@ -91,6 +91,7 @@ const PAGES: Record<string, (tt: Translator) => string> = {
   'no box has reported': (tt) => notice(tt, { retention: { kind: 'default', months: 2 } }),
   'one month, no disclosures, no second factor': (tt) => notice(tt, { retention: { kind: 'uniform', months: 1, unreported: 1 }, controller: { ...CONTROLLER, disclosures: [] }, secondFactor: false }),
   'a logged-in supervisor': (tt) => notice(tt, { user: SUPERVISOR }),
+  'the announcement quoted': (tt) => notice(tt, { announcement: 'Puhelut tallennetaan <i>laadun</i> kehittämiseksi.' }),
   'no controller section': (tt) => String(noticeUnavailablePage(tt, { section: 'controller', csrf: CSRF })),
 };
 
@@ -169,6 +170,10 @@ t.test('the retention: what the boxes report, by site where they differ, the def
   const en = tr('en');
   const status = (months: unknown) => ({ retentionMonths: months }) as unknown as StatusPayload;
   t.same(retentionOf([]), { kind: 'default', months: DEFAULTS.retention.months });
+  const said = (text?: string) => ({ status: { ...status(2), ...(text !== undefined ? { announcementText: text } : {}) } });
+  t.equal(announcementOf([said('Puhelut tallennetaan.'), said('Puhelut tallennetaan.'), said()]), 'Puhelut tallennetaan.', 'the boxes that say agree: quoted');
+  t.equal(announcementOf([said('Puhelut tallennetaan.'), said('Calls are recorded.')]), undefined, 'boxes that differ: not quoted');
+  t.equal(announcementOf([said(' ')]), undefined);
   t.same(retentionOf([{ site: 'a', box: 'b' }, { site: 'a', box: 'c', status: status(undefined) }]), { kind: 'default', months: 2 }, 'boxes that did not say are no report');
   t.same(retentionOf([{ site: 'a', box: 'b', status: status(2) }, { site: 'b', box: 'c', status: status(2) }, { site: 'b', box: 'd' }]), { kind: 'uniform', months: 2, unreported: 1 });
   t.same(retentionOf([{ site: 'a', box: 'b', status: status(13) }, { site: 'a', box: 'c', status: status(2.5) }, { site: 'a', box: 'd', status: status('3') }, { site: 'a', box: 'e', status: status(3) }]), { kind: 'uniform', months: 3, unreported: 3 }, 'a value out of the legal range or not a whole number is no report');
@@ -309,8 +314,17 @@ t.test('over mosquitto: an admin sets a real box\'s retention, and the notice sa
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  // 2 months is also the default said before any box reports: wait for the box's own status.
+  const quote = `äänitiedotteella: ”${config.announcement.text}”`;
+  const page = async () => text((await client(indexer).get('/console/privacy-notice')).body);
+  for (const deadline = Date.now() + 15_000; !(await page()).includes(quote); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > deadline) throw new Error('the box\'s first status never reached the notice');
+  }
   await reported('2', 'the box\'s first status');
+  const first = await page();
+  t.notMatch(first, /Yksikään tallennin ei ole vielä ilmoittanut/, 'the box has reported');
   t.pass('the box\'s configured 2 months, from its status');
+  t.match(first, quote, 'section 11 quotes the announcement the box is configured with');
 
   const secret = newTotpSecret();
   await accounts.add('aino', 'admin', PASSWORD, { totp: secret });

@@ -38,6 +38,8 @@ export interface PrivacyNoticeData {
   retention: RetentionFacts;
   /** every role that may listen must give a one-time code after the password (console.totpRoles) */
   secondFactor: boolean;
+  /** the announcement's words, when every box that reports them says the same */
+  announcement?: string | undefined;
   /** ms since epoch: when the notice was rendered from the running configuration */
   updated: number;
   /** a logged-in person keeps their frame; the notice itself is the same for everyone */
@@ -65,6 +67,12 @@ const isMonths = (v: unknown): v is number => typeof v === 'number' && Number.is
  * reported it (no status yet, an older box, a value out of the legal range) is counted, not
  * guessed. With no report at all, the box config's default.
  */
+/** The announcement the boxes say they give: one sentence when all that report one agree, else none (the notice then does not quote). */
+export function announcementOf(boxes: readonly Pick<BoxView, 'status'>[]): string | undefined {
+  const texts = new Set(boxes.map((b) => b.status?.announcementText).filter((x): x is string => typeof x === 'string' && x.trim() !== ''));
+  return texts.size === 1 ? [...texts][0]!.trim() : undefined;
+}
+
 export function retentionOf(boxes: readonly Pick<BoxView, 'site' | 'box' | 'status'>[]): RetentionFacts {
   const reported: { site: string; box: string; months: number }[] = [];
   let unreported = 0;
@@ -210,7 +218,7 @@ export function privacyNoticePage(t: Translator, d: PrivacyNoticeData): Html {
     accessSection(t, c),
     section(10, t('privacy.s10.heading'), html`<p>${t('privacy.s10.text')}</p>
 <p>${t('privacy.s10.refusal')}</p>`),
-    section(11, t('privacy.s11.heading'), html`<p>${t('privacy.s11.announcement')}</p>
+    section(11, t('privacy.s11.heading'), html`<p>${d.announcement ? t('privacy.s11.announcement.quoted', { text: d.announcement }) : t('privacy.s11.announcement')}</p>
 <p>${t('privacy.s11.stop')}</p>
 <p>${t('privacy.s11.complaint')}</p>`),
   ];

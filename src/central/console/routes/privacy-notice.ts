@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { CONSOLE_ROLES } from '../../../core/auth/index.js';
 import type { ConsoleContext } from '../context.js';
 import { personOf, send, translatorFor } from '../page-kit.js';
-import { noticeUnavailablePage, privacyNoticePage, retentionOf } from '../pages/privacy-notice.js';
+import { announcementOf, noticeUnavailablePage, privacyNoticePage, retentionOf } from '../pages/privacy-notice.js';
 import { consoleMay } from '../rights.js';
 
 /** The indexer config section the notice is rendered from. */
@@ -30,6 +30,7 @@ export function privacyNoticeRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     const controller = deps.controller;
     if (!controller) return send(reply, 503, noticeUnavailablePage(t, { ...frame, section: CONTROLLER_SECTION }));
     const now = deps.clock.now();
-    return send(reply, 200, privacyNoticePage(t, { ...frame, controller, retention: retentionOf(deps.fleet.list(now)), secondFactor, updated: now }));
+    const boxes = deps.fleet.list(now);
+    return send(reply, 200, privacyNoticePage(t, { ...frame, controller, retention: retentionOf(boxes), announcement: announcementOf(boxes), secondFactor, updated: now }));
   });
 }
