@@ -11,7 +11,7 @@ import { inputField, selectField } from './fields.js';
 import { localInputValue } from './form-values.js';
 import { csrfField, layout } from './layout.js';
 import { PATHS } from './paths.js';
-import { BOX_REASONS } from './projects.js';
+import { boxAnswerText } from './projects.js';
 import { registersNav } from './registers-nav.js';
 import { dataTable } from './table.js';
 import type { Direction, Viewer } from './types.js';
@@ -90,22 +90,9 @@ export interface AccessRequestPageData {
   notice?: AccessNotice | undefined;
 }
 
-const boxReasonText = (t: Translator, reason: string) => ((BOX_REASONS as readonly string[]).includes(reason) ? t(`projects.boxReason.${reason}`) : reason);
-
 export function accessErrorText(t: Translator, e: AccessError): string {
   const key = `access.error.${e.code}`;
-  switch (e.code) {
-    case 'hold-refused':
-    case 'release-refused':
-      return t(key, { reason: boxReasonText(t, e.reason ?? '') });
-    case 'hold-timeout':
-    case 'release-timeout':
-    case 'command-failed':
-    case 'copy-timeout':
-      return t(key, { box: e.box ?? '' });
-    default:
-      return t(key);
-  }
+  return boxAnswerText(t, key, e) ?? t(key);
 }
 
 /** A henkilötunnus shown with its individual part hidden: enough to recognise it, no more. */

@@ -106,21 +106,30 @@ export function fieldOf(code: ProjectProblemCode): FieldName | undefined {
 
 const boxReasonText = (t: Translator, reason: string) => ((BOX_REASONS as readonly string[]).includes(reason) ? t(`projects.boxReason.${reason}`) : reason);
 
-export function problemText(t: Translator, e: ProjectProblem): string {
-  const key = `projects.error.${e.code}`;
+/**
+ * A message about a box's answer to a hold or a release, as the project and access-request pages
+ * word it: its refusal with the reason in words, its silence naming the box. Undefined for a code
+ * that is not about a box's answer.
+ */
+export function boxAnswerText(t: Translator, key: string, e: { code: string; reason?: string | undefined; box?: string | undefined }): string | undefined {
   switch (e.code) {
-    case 'until-cap':
-      return t(key, { date: t.fmt.date(e.cap ?? 0) });
     case 'hold-refused':
     case 'release-refused':
       return t(key, { reason: boxReasonText(t, e.reason ?? '') });
     case 'hold-timeout':
     case 'release-timeout':
     case 'command-failed':
+    case 'copy-timeout':
       return t(key, { box: e.box ?? '' });
     default:
-      return t(key);
+      return undefined;
   }
+}
+
+export function problemText(t: Translator, e: ProjectProblem): string {
+  const key = `projects.error.${e.code}`;
+  if (e.code === 'until-cap') return t(key, { date: t.fmt.date(e.cap ?? 0) });
+  return boxAnswerText(t, key, e) ?? t(key);
 }
 
 /** The refusal, with a link to the field it is about (marked invalid, pointing back here). */
