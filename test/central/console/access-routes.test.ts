@@ -9,18 +9,17 @@ import { join } from 'node:path';
 import { recordingEvent } from '../../../src/box/sync/events.js';
 import { AccountsFile, CONSOLE_ACCOUNT_RULES, newTotpSecret, type ConsoleRole } from '../../../src/core/auth/index.js';
 import { systemClock } from '../../../src/core/clock.js';
-import type { Reply } from '../../../src/core/protocol/messages.js';
 import { maxExpiryOf } from '../../../src/core/retention/index.js';
 import { loadIndexerConfig } from '../../../src/central/config.js';
 import { localDateValue, localInputValue } from '../../../src/central/console/pages/form-values.js';
 import { Indexer } from '../../../src/central/indexer.js';
-import { COMMAND_TIMEOUT_CODE, type CommandSender } from '../../../src/central/ingest/types.js';
 import { AccessRequestStore } from '../../../src/central/registers/access-store.js';
 import { FieldSealer } from '../../../src/central/registers/sealer.js';
 import { blindIndexKey } from '../../../src/core/seal/index.js';
 import { centralKeys, indexerConfig, sealedRecord } from '../../helpers/central.js';
 import { memoryLog } from '../../helpers/log.js';
 import { login, PASSWORD } from './inject-client.js';
+import { boxStandIn, refusedBox, timeout } from './box-stand-in.js';
 
 t.setTimeout(120_000);
 
@@ -28,8 +27,6 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const NAME = 'Aune Kyllikki Ruusulampi';
 const MATTER = 'Maksupäivä ja takaisinsoitto';
-type Sent = Parameters<CommandSender['send']>[0];
-
 const OFFICES = `controller:
   name: Kaakkois-Suomen TE-toimisto
   businessId: 2296962-1
@@ -60,17 +57,7 @@ async function setup(t: Test) {
     ids[name] = rec.id;
     await indexer.index.ingest(site, box, { seq: ++seq, boot: 1, ts: Date.now(), kind: 'recording', body: { ...recordingEvent({ ...rec, direction: 'incoming' }) } } as never);
   }
-  const sent: Sent[] = [];
-  let answer: (req: Sent) => Promise<Reply> = async (req) => ({ correlationId: 'c', ok: true, verb: req.verb, result: {} });
-  indexer.commands.send = async (req) => {
-    sent.push(req);
-    return answer(req);
-  };
-  const copied: string[] = [];
-  indexer.copies.ensure = async (call) => {
-    copied.push(call.id);
-    return { id: call.id } as never;
-  };
+  const { sent, copied, answer } = boxStandIn(indexer);
   const secrets = new Map<string, string>();
   const person = async (name: string, role: ConsoleRole, sites?: string[]) => {
     const secret = newTotpSecret();
@@ -80,13 +67,9 @@ async function setup(t: Test) {
   };
   // A second handle on the register, to read what the routes stored.
   const store = new AccessRequestStore(indexer.index.db, new FieldSealer(keys.sealing, blindIndexKey(keys.sealing)), systemClock);
-  return { indexer, ids, w0, sent, copied, store, log, person, answer: (fn: typeof answer) => void (answer = fn) };
+  return { indexer, ids, w0, sent, copied, store, log, person, answer };
 }
 
-const refusedBox = (reason: string) => async (req: Sent): Promise<Reply> => ({ correlationId: 'c', ok: false, verb: req.verb, reason, detail: 'as the box says' });
-const timeout = async (): Promise<Reply> => {
-  throw Object.assign(new Error('no answer'), { code: COMMAND_TIMEOUT_CODE });
-};
 
 t.test('the access-request routes, through the real indexer', async (t) => {
   const s = await setup(t);

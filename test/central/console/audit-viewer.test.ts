@@ -16,7 +16,7 @@ import { AuditHeads, type BoxAuditHead } from '../../../src/central/ingest/audit
 import { AUDIT_FILTER_ACTIONS, auditPage, detailText, type AuditPageData } from '../../../src/central/console/pages/audit.js';
 import type { Translator } from '../../../src/central/console/i18n/catalogue.js';
 import type { Viewer } from '../../../src/central/console/pages/types.js';
-import { CSRF, duplicateIds, keysOfPart, LANGS, NOW, postForms, postFormsWithoutCsrf, tr, trackingTranslator, unlabelled, checkDocument } from './fixture.js';
+import { checkDocument, CSRF, keysOfPart, LANGS, NOW, postForms, tr, trackingTranslator } from './fixture.js';
 import { centralKeys, indexerConfig } from '../../helpers/central.js';
 import { memoryLog } from '../../helpers/log.js';
 import { client, login, PASSWORD } from './inject-client.js';

@@ -36,6 +36,20 @@ export function checkDocument(t: { match: Function; notMatch: Function; equal: F
   t.notMatch(page, /<script|\sstyle=|\son[a-z]+=/i, `${what}: nothing inline for the CSP to refuse, and no markup typed by staff`);
 }
 
+/** Script in the three places it hides: an element, an attribute broken out of with ", and one broken out of with '. */
+export const XSS_PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' onmouseover='alert(1)"] as const;
+
+/** A payload shown in a page came out as text: never raw, no element of its own, no attribute of its own. */
+export function checkEscaped(t: { ok: Function; notOk: Function; notMatch: Function }, page: string, payload: string, what: string): void {
+  t.notOk(page.includes(payload), `${what}: the payload never appears raw`);
+  t.notMatch(page, /<script|<img/i, `${what}: no tag from the payload`);
+  // A quote that broke out of an attribute would leave a handler as an attribute of its own:
+  // with every value (double-quoted) taken out, only attribute names are left in the tags.
+  const names = page.replace(/="[^"]*"/g, '=""');
+  t.notMatch(names, /<[^>]*\son(error|mouseover)=/i, `${what}: no handler attribute`);
+  t.notMatch(names, /<[^>]*'/, `${what}: no stray quote inside a tag`);
+}
+
 /** The keys of one file of the master (`fi/<part>.json`): what that part's pages must use, every one. */
 export const keysOfPart = (part: string): string[] => Object.keys(JSON.parse(readFileSync(join(SRC_I18N, 'fi', `${part}.json`), 'utf8')) as object);
 

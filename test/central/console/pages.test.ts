@@ -5,7 +5,7 @@ import t from 'tap';
 import type { Translator } from '../../../src/central/console/i18n/catalogue.js';
 import { callPage, errorPage, loginPage, searchPage } from '../../../src/central/console/pages/index.js';
 import type { CallView, ConsoleRole } from '../../../src/central/console/pages/types.js';
-import { CATALOGUES, callData, CSRF, DAY, duplicateIds, LANGS, NOW, postForms, postFormsWithoutCsrf, keysOfPart, searchData, SUPERVISOR, tr, trackingTranslator, unlabelled, checkDocument } from './fixture.js';
+import { callData, CATALOGUES, checkDocument, CSRF, DAY, keysOfPart, LANGS, NOW, postForms, searchData, SUPERVISOR, tr, trackingTranslator } from './fixture.js';
 
 type Render = (t: Translator) => string;
 

@@ -323,7 +323,7 @@ t.test('over mosquitto: an admin sets a real box\'s retention, and the notice sa
   await reported('2', 'the box\'s first status');
   const first = await page();
   t.notMatch(first, /Yksikään tallennin ei ole vielä ilmoittanut/, 'the box has reported');
-  t.pass('the box\'s configured 2 months, from its status');
+  t.equal(RETAINED.exec(first)?.[1], '2', 'the box\'s configured 2 months, from its status');
   t.match(first, quote, 'section 11 quotes the announcement the box is configured with');
 
   const secret = newTotpSecret();

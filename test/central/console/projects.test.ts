@@ -14,12 +14,10 @@ import { startSync } from '../../../src/box/sync/start-sync.js';
 import { AccountsFile, CONSOLE_ACCOUNT_RULES, newTotpSecret, type ConsoleRole } from '../../../src/core/auth/index.js';
 import { systemClock } from '../../../src/core/clock.js';
 import { loadConfig } from '../../../src/core/config/index.js';
-import type { Reply } from '../../../src/core/protocol/messages.js';
 import { maxExpiryOf } from '../../../src/core/retention/index.js';
 import { loadIndexerConfig } from '../../../src/central/config.js';
 import { Indexer } from '../../../src/central/indexer.js';
 import { ProjectStore } from '../../../src/central/projects/store.js';
-import { COMMAND_TIMEOUT_CODE, type CommandSender } from '../../../src/central/ingest/types.js';
 import type { Translator } from '../../../src/central/console/i18n/catalogue.js';
 import { errorPage } from '../../../src/central/console/pages/error.js';
 import { localDateValue, parseLocalInput } from '../../../src/central/console/pages/form-values.js';
@@ -35,8 +33,9 @@ import { collect, memoryLog } from '../../helpers/log.js';
 import { startMosquitto } from '../../helpers/mosquitto.js';
 import { recordSealed } from '../../helpers/sealed-recording.js';
 import { login, PASSWORD } from './inject-client.js';
-import { CSRF, DAY, duplicateIds, keysOfPart, LANGS, NOW, postForms, postFormsWithoutCsrf, SUPERVISOR, tr, trackingTranslator, unlabelled, checkDocument } from './fixture.js';
+import { checkDocument, CSRF, DAY, keysOfPart, LANGS, NOW, postForms, SUPERVISOR, tr, trackingTranslator } from './fixture.js';
 import { until } from '../../helpers/eventually.js';
+import { boxStandIn, refusedBox, timeout } from './box-stand-in.js';
 
 t.setTimeout(240_000);
 
@@ -195,8 +194,6 @@ function people(accounts: AccountsFile) {
   };
 }
 
-type Sent = Parameters<CommandSender['send']>[0];
-
 async function setup(t: Test) {
   const dir = mkdtempSync(join(tmpdir(), 'tallennin-projects-'));
   const keys = centralKeys(join(dir, 'keys'));
@@ -219,28 +216,13 @@ async function setup(t: Test) {
     ids[name] = rec.id;
     await indexer.index.ingest(site, box, { seq: ++seq, boot: 1, ts: now, kind: 'recording', body: { ...recordingEvent({ ...rec, direction: 'incoming' }) } } as never);
   }
-  // The boxes' answers, played here: what was sent is kept, and the answer is the test's to choose.
-  const sent: Sent[] = [];
-  let answer: (req: Sent) => Promise<Reply> = async (req) => ({ correlationId: 'c', ok: true, verb: req.verb, result: {} });
-  indexer.commands.send = async (req) => {
-    sent.push(req);
-    return answer(req);
-  };
-  const copied: string[] = [];
-  indexer.copies.ensure = async (call) => {
-    copied.push(call.id);
-    return { id: call.id } as never;
-  };
-  return { indexer, ids, log, sent, copied, answer: (fn: typeof answer) => void (answer = fn), people: people(accounts), accounts };
+  const { sent, copied, answer } = boxStandIn(indexer);
+  return { indexer, ids, log, sent, copied, answer, people: people(accounts), accounts };
 }
 
 /** A page without its CSRF tokens (new on every page), to compare two answers. */
 const same = (body: string) => body.replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf"');
 const idOf = (location: unknown) => /^\/console\/projects\/([0-9a-f-]{36})\?done=created$/.exec(String(location))?.[1];
-const refusedBox = (reason: string) => async (req: Sent): Promise<Reply> => ({ correlationId: 'c', ok: false, verb: req.verb, reason, detail: 'as the box says' });
-const timeout = async (): Promise<Reply> => {
-  throw Object.assign(new Error('no answer'), { code: COMMAND_TIMEOUT_CODE });
-};
 
 t.test('the project routes, through the real indexer', async (t) => {
   const s = await setup(t);

@@ -5,9 +5,9 @@ import t from 'tap';
 import type { Translator } from '../../../src/central/console/i18n/catalogue.js';
 import { callPage, errorPage, loginPage, searchPage } from '../../../src/central/console/pages/index.js';
 import type { HoldInfo, SearchForm } from '../../../src/central/console/pages/types.js';
-import { callData, indexedCall, LANGS, NOW, searchData, tr } from './fixture.js';
+import { callData, checkEscaped, indexedCall, LANGS, NOW, searchData, tr, XSS_PAYLOADS } from './fixture.js';
 
-const PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' onmouseover='alert(1)"];
+const PAYLOADS = XSS_PAYLOADS;
 
 function pages(t: Translator, p: string): Record<string, string> {
   const who = { name: p, role: 'supervisor' as const };
@@ -37,13 +37,7 @@ t.test('every free-text value comes out escaped, in every page and language', as
     for (const p of PAYLOADS) {
       for (const [name, page] of Object.entries(pages(tr(lang), p))) {
         const what = `${name} (${lang}) with ${p}`;
-        t.notOk(page.includes(p), `${what}: the payload never appears raw`);
-        t.notMatch(page, /<script|<img/i, `${what}: no tag from the payload`);
-        // A quote that broke out of an attribute would leave a handler as an attribute of its own:
-        // with every value (double-quoted) taken out, only attribute names are left in the tags.
-        const names = page.replace(/="[^"]*"/g, '=""');
-        t.notMatch(names, /<[^>]*\son(error|mouseover)=/i, `${what}: no handler attribute`);
-        t.notMatch(names, /<[^>]*'/, `${what}: no stray quote inside a tag`);
+        checkEscaped(t, page, p, what);
         t.ok(page.includes('&lt;') || page.includes('&quot;') || page.includes('&#39;') || page.includes('%3C') || page.includes('%22') || page.includes('%27'), `${what}: shown as text`);
       }
     }
