@@ -2,8 +2,10 @@ import { createInterface } from 'node:readline';
 import { TalError } from '../core/errors.js';
 
 /** TAL_USAGE unless a person is at a terminal to be asked; `env` is the way round it for scripts. */
-export function requireTerminal(what: string, env: string): void {
-  if (!process.stdin.isTTY) throw new TalError('TAL_USAGE', `no ${what}: set ${env} or run on a terminal to be asked`);
+export function requireTerminal(what: string, env: string, credential?: string): void {
+  if (process.stdin.isTTY) return;
+  const where = credential ? `give the service the systemd credential ${credential} (LoadCredential=), set ${env},` : `set ${env}`;
+  throw new TalError('TAL_USAGE', `no ${what}: ${where} or run on a terminal to be asked`);
 }
 
 /** One line typed on the terminal without echo. Ctrl-C or Ctrl-D cancels (TAL_USAGE). */

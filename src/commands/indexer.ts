@@ -7,8 +7,10 @@ import { parsePrivateKey } from '../core/seal/index.js';
 import { newApiToken } from '../central/api/tokens.js';
 import { API_ROLES, loadIndexerConfig } from '../central/config.js';
 import { Indexer } from '../central/indexer.js';
+import { indexerLiveness, summary } from '../central/liveness.js';
+import { serviceManagerLink } from '../core/service/service.js';
 import { parse, required } from './args.js';
-import { passphrase } from './passphrase.js';
+import { credential, passphrase } from './passphrase.js';
 
 const usage = `tallennin indexer --config FILE
        tallennin indexer token --name NAME --role ${API_ROLES.join('|')} [--sites SITE,SITE]`;
@@ -30,15 +32,19 @@ export async function indexer(argv: string[]): Promise<void> {
   const pass = await passphrase('passphrase of the controller key: ');
   const sealingKey = parsePrivateKey(await readKey(config.keys.controller, 'keys.controller'), pass, `keys.controller (${config.keys.controller})`);
   // The command key may have a passphrase of its own.
-  const commandPass = process.env['TALLENNIN_COMMAND_KEY_PASSPHRASE'] || pass;
+  const commandPass = credential('command-key-passphrase') || process.env['TALLENNIN_COMMAND_KEY_PASSPHRASE'] || pass;
   const { key: commandKey, keyId } = parseCommandPrivateKey(await readKey(config.keys.command, 'keys.command'), commandPass, `keys.command (${config.keys.command})`);
   log.info({ indexer: config.indexer.id, sealingKeyId: sealingKey.keyId, commandKeyId: keyId }, 'indexer starting');
   const running = await Indexer.start({ config, sealingKey, commandKey, clock: systemClock, log });
+  const service = serviceManagerLink({ log, check: indexerLiveness(running) });
+  service.ready(summary(running));
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  service.stopping('stopping: closing the API and the broker link');
   await running.stop();
+  await service.close();
   log.info(running.ingest.stats, 'indexer stopped');
 }
 

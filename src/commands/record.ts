@@ -4,6 +4,8 @@ import { Box } from '../box/box.js';
 import { loadCommandKeys, startSync } from '../box/sync/start-sync.js';
 import { systemClock } from '../core/clock.js';
 import { statusLed } from '../box/status/led/box-led.js';
+import { boxLiveness, summary } from '../box/liveness.js';
+import { serviceManagerLink } from '../core/service/service.js';
 import { SysfsLed } from '../box/status/led/sysfs-led.js';
 import { startStatusServer, type StatusServer } from '../box/status/web/index.js';
 import type { BoxSync } from '../box/sync/start-sync.js';
@@ -73,7 +75,10 @@ export async function record(argv: string[]): Promise<void> {
   const page = await startPage(box, sync, config, log);
   const led = statusLed({ config: config.led, source: box, ...(sync ? { link: sync.link } : {}), backlog: () => box.store.outbox.backlog(), log });
   led.start();
+  const service = serviceManagerLink({ log, check: boxLiveness(box) });
+  service.ready(summary(box));
   await ended;
+  service.stopping('stopping: writing the calls in progress');
   await page?.close();
   // The calls in progress are written and handed to the indexer before the link closes.
   await box.endCalls();
@@ -81,6 +86,7 @@ export async function record(argv: string[]): Promise<void> {
   await box.stop();
   // Last: a recorder that is not running must not leave the LED saying all is well.
   await led.stop();
+  await service.close();
   log.info({ capture: box.capture.stats, refusedCalls: box.refusedCalls }, 'recorder stopped');
   if (fatal) {
     // The service manager starts the recorder again; the store opens once there is space.

@@ -16,6 +16,9 @@ export interface FeederOptions {
 export class FifoFeeder {
   private stopped = false;
   private fh: FileHandle | undefined;
+  /** performance.now() of trunk time 0, moved on by the time spent paused */
+  private t0 = 0;
+  private pausedAt: number | undefined;
   /** ms of audio written so far */
   writtenMs = 0;
   readonly done: Promise<void>;
@@ -31,6 +34,21 @@ export class FifoFeeder {
     });
   }
 
+  /**
+   * Stops writing but keeps the FIFO open: the device's read() then blocks, as a capture
+   * interface that stopped delivering would (closing would give end of file instead).
+   */
+  pause(): void {
+    this.pausedAt ??= performance.now();
+  }
+
+  /** Writes again from where it paused, without making up the paused time in a burst. */
+  resume(): void {
+    if (this.pausedAt === undefined) return;
+    this.t0 += performance.now() - this.pausedAt;
+    this.pausedAt = undefined;
+  }
+
   stop(): Promise<void> {
     this.stopped = true;
     return this.done;
@@ -42,13 +60,17 @@ export class FifoFeeder {
     const bytesPerMs = (rate * channels * 2) / 1000;
     const step = Math.round(20 * bytesPerMs);
     this.fh = await open(path, 'w');
-    const t0 = performance.now();
-    this.markStarted(t0);
+    this.t0 = performance.now();
+    this.markStarted(this.t0);
     let offset = 0;
     const silence = Buffer.alloc(step);
     try {
       while (!this.stopped) {
-        const ahead = this.writtenMs - (performance.now() - t0);
+        if (this.pausedAt !== undefined) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        const ahead = this.writtenMs - (performance.now() - this.t0);
         if (ahead > lead) {
           await new Promise((r) => setTimeout(r, Math.min(20, ahead - lead)));
           continue;

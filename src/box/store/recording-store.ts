@@ -111,6 +111,15 @@ export class RecordingStore {
     return this.failed;
   }
 
+  /**
+   * A read through LevelDB's own thread, for the service watchdog: resolves while the store is
+   * open and its I/O answers; throws once a write has failed or the store is closed.
+   */
+  async probe(): Promise<void> {
+    if (this.failed) throw this.failed;
+    await this.stateRange.get('probe');
+  }
+
   async putRecording(record: RecordingRecord): Promise<void> {
     const events: OutboxEvent[] = [];
     await this.write(await this.recordOps(record, events), events);
