@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/config/index.js';
 import { dropMisspeltMissing, issueToFindings } from '../core/config/format-errors.js';
 import { parseYaml, toProblems } from '../core/config/load.js';
-import { osReason } from '../core/config/messages.js';
+import { osReason, type Finding } from '../core/config/messages.js';
 import { fields, type LogLevel } from '../core/config/schema.js';
 import { TalError } from '../core/errors.js';
 import { CONSOLE_ROLES } from '../core/auth/index.js';
@@ -45,6 +45,10 @@ export const indexerSchema = z.strictObject({
   storage: z.strictObject({ path: text('the path of the index directory') }),
   keys: z.strictObject({
     controller: pemPath('the controller\'s private sealing key (encrypted PEM)'),
+    // Rotation (docs/indexer.md): earlier controller keys, which still open what was sealed to them.
+    previous: z.array(pemPath('an earlier controller private key (encrypted PEM)')).meta({ expects: 'a list of paths of earlier controller keys' }).default(() => []),
+    // Must stay the key the index was first built with: numbers and register identifiers are blinded under it.
+    blindIndexFrom: pemPath('the controller key file the blind index key is derived from: keys.controller or one of keys.previous').optional(),
     command: pemPath('the central command key (encrypted Ed25519 PEM)'),
   }),
   fleet: defaultedSection(
@@ -134,18 +138,51 @@ export function parseIndexerConfig(raw: string, source: string, baseDir: string)
     throw new ConfigError(source, [{ path: '', reason: 'the file must hold the sections indexer, mqtt, storage and keys (key: value)' }]);
   }
   const r = indexerSchema.safeParse(data);
-  if (!r.success) {
-    const findings = dropMisspeltMissing(r.error.issues.flatMap((i) => issueToFindings(indexerSchema, data, i)));
-    throw new ConfigError(source, toProblems(findings, indexerSchema));
-  }
+  const findings = r.success ? [] : dropMisspeltMissing(r.error.issues.flatMap((i) => issueToFindings(indexerSchema, data, i)));
+  findings.push(...keyFileChecks(data, baseDir));
+  if (!r.success || findings.length > 0) throw new ConfigError(source, toProblems(findings, indexerSchema));
   const c = r.data;
   const abs = (p: string | undefined) => (p === undefined ? undefined : resolve(baseDir, p));
   return {
     ...c,
     mqtt: { ...c.mqtt, ca: abs(c.mqtt.ca), cert: abs(c.mqtt.cert), key: abs(c.mqtt.key) },
     storage: { path: resolve(baseDir, c.storage.path) },
-    keys: { controller: abs(c.keys.controller)!, command: abs(c.keys.command)! },
+    keys: {
+      controller: abs(c.keys.controller)!,
+      previous: c.keys.previous.map((p) => resolve(baseDir, p)),
+      // Resolved to the controller's path when not given, so the command never guesses.
+      blindIndexFrom: abs(c.keys.blindIndexFrom ?? c.keys.controller)!,
+      command: abs(c.keys.command)!,
+    },
     api: { ...c.api, tls: c.api.tls && { cert: abs(c.api.tls.cert)!, key: abs(c.api.tls.key)! } },
     console: { ...c.console, users: resolve(baseDir, c.console.users) },
   };
+}
+
+/**
+ * The controller key files, compared as the paths they resolve to: a previous key listed twice
+ * or equal to the current one is a half-finished rotation, and the blind index key must come
+ * from a key the indexer actually loads. (The same key under two file names is caught when the
+ * keys are loaded, by key id.)
+ */
+function keyFileChecks(data: object, baseDir: string): Finding[] {
+  const keys = (data as { keys?: unknown }).keys;
+  if (keys === null || typeof keys !== 'object') return [];
+  const { controller, previous, blindIndexFrom } = keys as Record<string, unknown>;
+  const at = (p: unknown) => (typeof p === 'string' && p.trim() !== '' ? resolve(baseDir, p) : undefined);
+  const current = at(controller);
+  const out: Finding[] = [];
+  const seen = new Map<string, number>();
+  (Array.isArray(previous) ? previous : []).forEach((p, i) => {
+    const file = at(p);
+    if (file === undefined) return;
+    if (file === current) out.push({ at: ['keys', 'previous', i], reason: `${file} is keys.controller itself: list only earlier controller keys here` });
+    else if (seen.has(file)) out.push({ at: ['keys', 'previous', i], reason: `${file} is listed already, as keys.previous[${seen.get(file)}]` });
+    else seen.set(file, i);
+  });
+  const blind = at(blindIndexFrom);
+  if (blind !== undefined && blind !== current && !seen.has(blind)) {
+    out.push({ at: ['keys', 'blindIndexFrom'], reason: `${blind} is neither keys.controller nor one of keys.previous: the blind index key is derived from a controller key the indexer holds` });
+  }
+  return out;
 }

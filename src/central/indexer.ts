@@ -8,7 +8,7 @@ import { AccountsFile, CONSOLE_ACCOUNT_RULES } from '../core/auth/index.js';
 import { readTlsFiles } from '../core/config/read-files.js';
 import { fleetTopics, parseTopic } from '../core/protocol/topics.js';
 import { exportOgg } from '../core/recording/export-ogg.js';
-import { blindIndexKey, type PrivateSealingKey } from '../core/seal/index.js';
+import { keyForWrapped, SealingKeyRing, type PrivateSealingKey } from '../core/seal/index.js';
 import { buildApi } from './api/server.js';
 import type { Alarm } from './api/types.js';
 import type { IndexerConfig } from './config.js';
@@ -17,7 +17,7 @@ import { CallIndex } from './index/call-index.js';
 import { connectBroker } from './ingest/broker.js';
 import { CentralCommands } from './ingest/commands.js';
 import { Ingest } from './ingest/ingest.js';
-import { openCallNumbers } from './numbers.js';
+import { checkBlindIndexKey, openCallNumbers } from './numbers.js';
 import { ProjectStore } from './projects/store.js';
 import { CopyKeeper } from './copies/keeper.js';
 import { CopyStore } from './copies/store.js';
@@ -26,7 +26,8 @@ import { FieldSealer } from './registers/sealer.js';
 
 export interface IndexerOptions {
   config: IndexerConfig;
-  sealingKey: PrivateSealingKey;
+  /** the controller key; after a rotation, the ring of the current and previous keys (docs/indexer.md) */
+  sealingKey: PrivateSealingKey | SealingKeyRing;
   commandKey: KeyObject;
   clock: Clock;
   log: Logger;
@@ -39,7 +40,8 @@ const EXPIRY_CHECK_MS = 60_000;
 /**
  * The central indexer: box events into the call index, the fleet's state, missed expiries as
  * alarms, signed commands out, and the HTTP API on top. It holds the controller's private key
- * (to open numbers for the blind index and recordings for playback) and the command key.
+ * (to open numbers for the blind index and recordings for playback; after a rotation, the
+ * previous keys too, for what was sealed to them) and the command key.
  */
 export class Indexer {
   private expiryTimer: ReturnType<typeof setInterval> | undefined;
@@ -65,12 +67,20 @@ export class Indexer {
     const tls = await readTlsFiles(config.mqtt, 'mqtt');
     const tlsFiles = config.api.tls ? await readTlsFiles(config.api.tls, 'api.tls') : undefined;
     const https = tlsFiles?.cert && tlsFiles.key ? { cert: tlsFiles.cert, key: tlsFiles.key } : undefined;
+    const keys = SealingKeyRing.of(o.sealingKey);
+    const blindKey = keys.blindIndexKey();
     const index = await CallIndex.open(config.storage.path, {
-      blindKey: blindIndexKey(o.sealingKey),
-      openMeta: (call) => openCallNumbers(call, o.sealingKey),
+      blindKey,
+      openMeta: (call) => openCallNumbers(call, keys),
       clock,
       countryCode: config.numbers.countryCode,
     });
+    try {
+      await checkBlindIndexKey(index, keys, log);
+    } catch (err) {
+      await index.close();
+      throw err;
+    }
     const audit = await AuditLog.open(index.db, { clock });
     const fleet = await Fleet.open(index.db, { lostAfterMs: config.fleet.lostAfterS * 1000 });
     let client: MqttClient | undefined;
@@ -103,14 +113,14 @@ export class Indexer {
       store: copyStore, index, fetch, audit, clock, log,
       online: (site, box) => fleet.list(clock.now()).some((b) => b.site === site && b.box === box && b.state !== 'lost'),
     });
-    const playback = new Playback({ copies: copyStore, fetch, key: o.sealingKey });
+    const playback = new Playback({ copies: copyStore, fetch, key: keys });
     let indexer: Indexer | undefined;
     const api = buildApi({
       index, fleet, commands, audit, clock, log, playback, projects,
       ...(https ? { https } : {}),
       tokens: config.api.tokens.map((t) => ({ ...t, ...(t.sites ? { sites: [...t.sites] } : {}) })),
       alarms: () => indexer?.alarms() ?? [],
-      openNumbers: (call) => openCallNumbers(call, o.sealingKey),
+      openNumbers: (call) => openCallNumbers(call, keys),
       commandTimeoutMs: config.fleet.commandTimeoutS * 1000,
       console: {
         accounts: new AccountsFile(config.console.users, { ...CONSOLE_ACCOUNT_RULES, clock }),
@@ -120,14 +130,18 @@ export class Indexer {
         index, fleet, audit, clock, log, commands, projects, playback, copies,
         db: index.db,
         countryCode: config.numbers.countryCode,
-        sealer: new FieldSealer(o.sealingKey, blindIndexKey(o.sealingKey)),
+        sealer: new FieldSealer(keys, blindKey),
         ...(config.controller ? { controller: config.controller } : {}),
         auditHeads: () => ingest.auditHeads,
         secure: https !== undefined,
       },
     });
     indexer = new Indexer(index, fleet, audit, ingest, commands, api, client, copies, projects, o);
-    await audit.append({ actor: 'system', action: 'service-start', result: 'ok', detail: { indexer: config.indexer.id, keyId: o.sealingKey.keyId } });
+    await audit.append({
+      actor: 'system', action: 'service-start', result: 'ok',
+      // Audit details are flat: the previous key ids go comma-separated ('' when none).
+      detail: { indexer: config.indexer.id, keyId: keys.current.keyId, previousKeyIds: keys.previous.map((k) => k.keyId).join(','), blindIndexFrom: keys.blindIndexFrom },
+    });
     if (o.listen !== false) {
       try {
         await api.listen({ host: config.api.host, port: config.api.port });
@@ -188,7 +202,7 @@ export class Indexer {
     });
     const unreadable = [...this.ingest.unreadableNumbers.values()].map((u): Alarm => ({
       kind: 'numbers-unreadable', site: u.site, box: u.box, since: u.since,
-      message: 'calls from this box carry numbers the controller key cannot open: check the box\'s seal.publicKey',
+      message: 'calls from this box carry numbers none of the indexer\'s controller keys can open: check the box\'s seal.publicKey, or list the key it seals to under keys.previous',
     }));
     return [...fleet, ...this.overdue, ...unreadable];
   }
@@ -196,7 +210,7 @@ export class Indexer {
   /** A recording's audio, fetched sealed from its box and unsealed here: the same Ogg Opus bytes as the box's own export. */
   async exportRecording(site: string, box: string, id: string): Promise<Buffer> {
     const fetched = await this.commands.fetch(site, box, id);
-    const { ogg } = await exportOgg({ ...fetched.record, id }, fetched.chunks, this.o.sealingKey);
+    const { ogg } = await exportOgg({ ...fetched.record, id }, fetched.chunks, keyForWrapped(this.o.sealingKey, fetched.record.wrappedKey));
     return ogg;
   }
 

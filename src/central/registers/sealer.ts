@@ -4,8 +4,10 @@
 // additional data. Only the indexer, holding the private key, opens them, and only to show them.
 // Deleting the wrapped key destroys the value (crypto-shredding). Identifiers that must be found
 // again (a phone number, a personal identity code) also get a blind index: a keyed hash.
-import { createHmac, createPublicKey } from 'node:crypto';
-import { keyIdOf, newContentKey, openMetadata, sealMetadata, unwrapContentKey, wrapContentKey, type PrivateSealingKey, type PublicSealingKey } from '../../core/seal/index.js';
+// After a key rotation new values are sealed to the current key; older ones still open with the
+// previous key their wrapped key names, until they expire.
+import { createHmac } from 'node:crypto';
+import { newContentKey, openMetadata, SealingKeyRing, sealMetadata, unwrapContentKey, wrapContentKey, type PublicSealingKey, type UnsealingKeys } from '../../core/seal/index.js';
 
 export interface SealedValue {
   /** the content key, wrapped to the controller key (base64) */
@@ -18,11 +20,12 @@ export interface SealedValue {
 export type BlindKind = 'phone' | 'hetu' | 'business-id' | 'person';
 
 export class FieldSealer {
+  private readonly keys: SealingKeyRing;
   private readonly sealTo: PublicSealingKey;
 
-  constructor(private readonly key: PrivateSealingKey, private readonly blindKey: Buffer) {
-    const pub = createPublicKey(key.key);
-    this.sealTo = { key: pub, keyId: keyIdOf(pub) };
+  constructor(keys: UnsealingKeys, private readonly blindKey: Buffer) {
+    this.keys = SealingKeyRing.of(keys);
+    this.sealTo = this.keys.sealTo();
   }
 
   /** `id` binds the sealed value to its entry: moved to another entry, it does not open. */
@@ -39,7 +42,7 @@ export class FieldSealer {
   }
 
   open(id: string, v: SealedValue): unknown {
-    const contentKey = unwrapContentKey(Buffer.from(v.wrappedKey, 'base64'), id, this.key);
+    const contentKey = unwrapContentKey(Buffer.from(v.wrappedKey, 'base64'), id, this.keys);
     try {
       return openMetadata(contentKey, id, Buffer.from(v.sealed, 'base64'));
     } finally {

@@ -1,5 +1,5 @@
 import { TalError } from '../errors.js';
-import { openChunk, openMetadata, unpackPackets, unwrapContentKey, type PrivateSealingKey } from '../seal/index.js';
+import { openChunk, openMetadata, unpackPackets, unwrapContentKey, type UnsealingKeys } from '../seal/index.js';
 
 /** What a reader needs of a recording's plaintext record. */
 export interface SealedRecording {
@@ -25,7 +25,7 @@ export interface SealedChunk {
 export async function* unsealRecording(
   rec: SealedRecording,
   chunks: AsyncIterable<SealedChunk> | Iterable<SealedChunk>,
-  key: PrivateSealingKey,
+  key: UnsealingKeys,
 ): AsyncGenerator<Buffer> {
   const contentKey = unwrapContentKey(rec.wrappedKey, rec.id, key);
   const expectFinal = rec.state === 'closed';
@@ -78,10 +78,10 @@ function diagnose(contentKey: Buffer, rec: SealedRecording, p: number, final: bo
   return new TalError('TAL_EXPORT_CHUNK_ALTERED', `recording ${rec.id}: chunk ${p} fails authentication: its bytes were altered`);
 }
 
-/** A recording's sealed call metadata (numbers, name), opened with the controller's private key. */
+/** A recording's sealed call metadata (numbers, name), opened with the controller's private key (or the indexer's ring). */
 export function unsealMetadata(
   rec: { id: string; wrappedKey: Buffer; sealedMeta?: string; metaVersion?: number },
-  key: PrivateSealingKey,
+  key: UnsealingKeys,
 ): Record<string, unknown> {
   if (rec.sealedMeta === undefined) return {};
   const contentKey = unwrapContentKey(rec.wrappedKey, rec.id, key);

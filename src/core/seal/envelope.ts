@@ -4,6 +4,7 @@
 import { createCipheriv, createDecipheriv, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { TalError } from '../errors.js';
 import { keyIdOf, rawPublicKey, x25519PublicFromRaw, type PrivateSealingKey, type PublicSealingKey } from './keys.js';
+import { SealingKeyRing, type UnsealingKeys } from './ring.js';
 
 export const WRAP_VERSION = 0x01;
 const KEY_ID_BYTES = 8;
@@ -67,8 +68,8 @@ export function wrapContentKey(
   ]);
 }
 
-export function unwrapContentKey(wrapped: Buffer, recordingId: string, key: PrivateSealingKey): Buffer {
-  checkRecordingId(recordingId);
+/** The key id a wrapped content key names: the controller key it was wrapped to. */
+export function wrappedKeyId(wrapped: Buffer): string {
   if (wrapped.length === 0) throw new TalError('TAL_SEAL_FORMAT', 'the wrapped content key is empty');
   if (wrapped[0] !== WRAP_VERSION) {
     throw new TalError('TAL_SEAL_FORMAT', `the wrapped content key has format version ${wrapped[0]}; this build reads version ${WRAP_VERSION}`);
@@ -76,9 +77,23 @@ export function unwrapContentKey(wrapped: Buffer, recordingId: string, key: Priv
   if (wrapped.length !== WRAPPED_KEY_BYTES) {
     throw new TalError('TAL_SEAL_FORMAT', `a version ${WRAP_VERSION} wrapped content key is ${WRAPPED_KEY_BYTES} bytes, this one is ${wrapped.length}`);
   }
-  let at = 1;
+  return wrapped.subarray(1, 1 + KEY_ID_BYTES).toString('hex');
+}
+
+/**
+ * The one private key that can open `wrapped`: a ring's key with its key id, or the lone key
+ * given (whose mismatch unwrapContentKey reports). For callers that hand a single key on.
+ */
+export function keyForWrapped(keys: UnsealingKeys, wrapped: Buffer): PrivateSealingKey {
+  return keys instanceof SealingKeyRing ? keys.forKeyId(wrappedKeyId(wrapped)) : keys;
+}
+
+export function unwrapContentKey(wrapped: Buffer, recordingId: string, keys: UnsealingKeys): Buffer {
+  checkRecordingId(recordingId);
+  const keyId = wrappedKeyId(wrapped);
+  const key = keys instanceof SealingKeyRing ? keys.forKeyId(keyId) : keys;
+  let at = 1 + KEY_ID_BYTES;
   const take = (n: number): Buffer => wrapped.subarray(at, (at += n));
-  const keyId = take(KEY_ID_BYTES).toString('hex');
   const ephemeralPublic = take(32);
   const nonce = take(NONCE_BYTES);
   const ciphertext = take(CONTENT_KEY_BYTES);

@@ -10,6 +10,7 @@ export {
   parsePrivateKey,
   blindIndexKey,
 } from './keys.js';
-export { WRAP_VERSION, WRAPPED_KEY_BYTES, wrapContentKey, unwrapContentKey } from './envelope.js';
+export { WRAP_VERSION, WRAPPED_KEY_BYTES, wrapContentKey, unwrapContentKey, wrappedKeyId, keyForWrapped } from './envelope.js';
+export { SealingKeyRing, type RingOptions, type UnsealingKeys, blindKeyFingerprint } from './ring.js';
 export { CHUNK_VERSION, newContentKey, sealChunk, openChunk, sealMetadata, openMetadata } from './chunk.js';
 export { packPackets, unpackPackets } from './packets.js';

@@ -137,7 +137,8 @@ function requireX25519(k: KeyObject): void {
 /**
  * The key of the indexer's blind number index, derived from the controller's private key
  * (HKDF-SHA-256, its own label): one secret fewer to keep, and the index is as unreadable as
- * the recordings to anyone without that key. A new controller key means rebuilding the index.
+ * the recordings to anyone without that key. After a rotation it stays derived from the key the
+ * index was first built with (SealingKeyRing's blindIndexFrom), so earlier calls remain findable.
  */
 export function blindIndexKey(k: PrivateSealingKey): Buffer {
   const der = k.key.export({ format: 'der', type: 'pkcs8' });
