@@ -9,6 +9,7 @@ import { audit } from './audit.js';
 import { indexer } from './indexer.js';
 import { user } from './user.js';
 import { announce } from './announce.js';
+import { provision } from './provision.js';
 import { deleteRecording, hold, release, sweep } from './retention.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
@@ -25,6 +26,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   indexer,
   user,
   announce,
+  provision,
   demo,
 };
 
@@ -59,6 +61,7 @@ const usage = `usage: tallennin <command> [options]
                                               change the sites of a supervisor
   announce play --config FILE --line ID       play the recording announcement on a line's playback device
   announce check --config FILE --audio FILE   score a call's first seconds (WAV or Ogg Opus) against the announcement
+  provision --file FILE --etc DIR [--group NAME|GID]  write the config folder from a provisioning file (first boot)
   indexer --config FILE                       run the central indexer (ingest, search API, fleet commands)
   indexer token --name NAME --role ROLE [--sites A,B]
                                               make an API token for the indexer config
