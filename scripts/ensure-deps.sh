@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 # certificates), and the independent decoders ours are checked against: multimon-ng (DTMF),
 # minimodem (FSK caller ID), tshark (Q.931); chromium, driven by playwright-core, for the pages;
 # poppler-utils (pdftotext) to read the certificates chromium prints to PDF.
-debs=(cmake libasound2-dev alsa-utils sox espeak-ng ffmpeg opus-tools socat mosquitto openssl chromium multimon-ng minimodem tshark poppler-utils)
+# Shipping (systemd/, image/): systemd (systemd-analyze verify and security), shellcheck,
+# nftables (nft -c on the firewall), fdisk and e2fsprogs (first boot's data partition).
+debs=(cmake libasound2-dev alsa-utils sox espeak-ng ffmpeg opus-tools socat mosquitto openssl chromium multimon-ng minimodem tshark poppler-utils systemd shellcheck nftables fdisk e2fsprogs)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
