@@ -38,6 +38,12 @@ case $1 in
   show)
     if [[ " $* " == *" ConditionResult "* ]]; then
       if [ "$behaviour" = condition ]; then echo no; else echo yes; fi
+    elif [[ " $* " == *" StatusText "* ]]; then
+      # status-texts: the recorder's status line, one per look; the last one stays
+      if [ -f "$sd/status-texts" ]; then
+        head -n 1 "$sd/status-texts"
+        if [ "$(wc -l <"$sd/status-texts")" -gt 1 ]; then sed -i 1d "$sd/status-texts"; fi
+      fi
     else echo 0; fi ;;
   *) echo "fake systemctl: $*" >&2; exit 1 ;;
 esac
@@ -310,4 +316,33 @@ t.test('releases that are not right are refused before anything changes', async 
   t.equal(out.status, 1);
   t.match(out.stderr, /holds an unsafe path '\.\.\/evil' \(absolute or with \.\.\): refused/);
   t.notOk(existsSync(join(b.app, 'evil')) || existsSync(join(b.app, 'releases', 'evil')));
+});
+
+t.test('an update waits for the calls being recorded to end, and gives up without changing anything', async (t) => {
+  const b = box(t);
+  running(b);
+  const texts = join(b.root, 'systemd', 'status-texts');
+  writeFileSync(texts, 'recording 1 of 2 lines; no alarms\n'.repeat(3) + 'recording 0 of 2 lines; no alarms\n');
+  const first = b.tarball({ version: '1.1.0' });
+  const r = b.run([first.file, '--sha256', first.sha256, '--grace', '0']);
+  ok(t, r);
+  t.match(r.stderr, /waiting for 1 call\(s\) being recorded to end \(at most 1800 s/);
+  const looks = b.calls().filter((c) => c.startsWith('show -p StatusText')).length;
+  t.ok(looks >= 4, `looked ${looks} times before stopping`);
+  t.equal(b.current(), 'releases/1.1.0');
+
+  writeFileSync(texts, 'recording 2 of 2 lines; no alarms\n');
+  const before = b.calls().filter((c) => c.startsWith('stop')).length;
+  const second = b.tarball({ version: '1.2.0' });
+  const late = b.run([second.file, '--sha256', second.sha256, '--grace', '0', '--wait-idle', '1']);
+  t.equal(late.status, 1);
+  t.match(late.stderr, /2 call\(s\) still being recorded after 1 s; nothing was changed\. Run it again later, or with --now/);
+  t.equal(b.calls().filter((c) => c.startsWith('stop')).length, before, 'the recorder was not stopped');
+  t.equal(b.current(), 'releases/1.1.0', 'current unchanged');
+
+  const now = b.run([second.file, '--sha256', second.sha256, '--grace', '0', '--now']);
+  ok(t, now);
+  t.match(now.stderr, /--now: stopping although 2 call\(s\) are being recorded/);
+  t.equal(b.current(), 'releases/1.2.0');
+  t.match(b.run([second.file, '--sha256', second.sha256, '--wait-idle', 'soon']).stderr, /--wait-idle takes whole seconds, not 'soon'/);
 });
