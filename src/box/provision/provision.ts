@@ -3,6 +3,7 @@
 
 import { dropMisspeltMissing, issueToFindings } from '../../core/config/format-errors.js';
 import { TalError } from '../../core/errors.js';
+import { announcementProblems, bundledAnnouncement, withBundled } from './announcement.js';
 import { boxYaml } from './box-yaml.js';
 import { brokerHost, crossChecks } from './checks.js';
 import { parseProvisionText, readProvisionText } from './file.js';
@@ -40,12 +41,18 @@ export async function provision(o: ProvisionOptions): Promise<Provisioned> {
     const target = await checkTarget(o.etc);
     const text = await readProvisionText(o.file);
     secrets = secretsOf(text);
-    const p = validate(parseProvisionText(text, o.file), o.file, now);
-    const files = plannedFiles(p, now);
+    const checked = validate(parseProvisionText(text, o.file), o.file, now);
+    const bundled = await bundledAnnouncement(checked, o.file);
+    if ('reason' in bundled) throw new ProvisionError(o.file, [bundled]);
+    const p = withBundled(checked, bundled);
+    const files: [string, string | Buffer][] = plannedFiles(p, now);
+    if (bundled.rel) files.push([bundled.rel, bundled.bytes]);
     try {
       await replaceFolder(target, async (tmp) => {
         for (const [rel, content] of files) await putFile(tmp, rel, content);
         const config = await loadWritten(tmp, o.file);
+        const announcement = await announcementProblems(config);
+        if (announcement.length > 0) throw new ProvisionError(o.file, announcement);
         const broker = brokerHost(p.broker.url)!;
         const nft = firewallNft({ managementNetworks: p.managementNetworks, brokerAddresses: brokerAddresses(p, broker.ip?.text), brokerPort: broker.port, statusPort: config.status.port }, now);
         await putFile(tmp, FILES.firewall, nft);

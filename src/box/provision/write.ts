@@ -45,12 +45,12 @@ export async function checkTarget(input: string): Promise<Target> {
 }
 
 /** Writes one file of the new folder (its own folders made as needed), synced to disk. */
-export async function putFile(root: string, rel: string, text: string): Promise<void> {
+export async function putFile(root: string, rel: string, content: string | Buffer): Promise<void> {
   const path = join(root, rel);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const fh = await open(path, 'wx', 0o600);
   try {
-    await fh.writeFile(text, 'utf8');
+    await fh.writeFile(content);
     await fh.sync();
   } finally {
     await fh.close();

@@ -17,6 +17,7 @@ import { generateCommandKeyFiles } from '../../../src/core/protocol/command-keys
 import { loadCommandKeys } from '../../../src/box/sync/start-sync.js';
 import { provision } from '../../../src/box/provision/provision.js';
 import { isTalError } from '../../../src/core/errors.js';
+import { tones, writeWav } from '../notice/fixtures.js';
 
 const MAKE_CERTS = fileURLToPath(new URL('../../../image/mosquitto/make-certs.sh', import.meta.url));
 const PASS = 'a passphrase long enough';
@@ -388,4 +389,36 @@ t.test('usage: --file and --etc are required; a --etc that rename cannot replace
   t.match(link.stderr, /--etc .*link is a symbolic link to .*real; give the folder itself/);
   t.match((await run(writeDoc(good()), join(dir, 'afile'))).stderr, /--etc .*afile is not a folder/);
   t.match((await run(writeDoc(good()), join(dir, 'nope', 'etc'))).stderr, /--etc .*: its parent folder .*nope cannot be used: no such file or directory/);
+});
+
+// --- the announcement's audio, from beside the provisioning file --------------------------------
+t.test('a relative announcement file travels from the boot partition into the folder', async (t) => {
+  const boot = t.testdir({});
+  const etc = join(t.testdir({}), 'etc');
+  writeWav(join(boot, 'tiedote.wav'), 8000, '16', [tones(8000, 2, [{ f: 440, amp: 0.3 }, { f: 1100, amp: 0.2 }])]);
+  const doc = good();
+  doc.config!['announcement'] = { mode: 'verify', file: 'tiedote.wav' };
+  const file = join(boot, 'tallennin-provision.yaml');
+  writeFileSync(file, stringify(doc));
+  const r = await run(file, etc);
+  t.equal(r.status, 0, r.stderr);
+  const config = await loadConfig(join(etc, 'box.yaml'));
+  t.equal(config.announcement.file, join(etc, 'announcement', 'tiedote.wav'), 'box.yaml names the copy in the folder');
+  t.same(readFileSync(join(etc, 'announcement', 'tiedote.wav')), readFileSync(join(boot, 'tiedote.wav')), 'the same bytes');
+  t.equal(statSync(join(etc, 'announcement', 'tiedote.wav')).mode & 0o777, 0o640);
+
+  // Missing beside the file, or no usable announcement: refused naming the key, nothing written.
+  const before = snapshot(etc);
+  doc.config!['announcement'] = { mode: 'verify', file: 'puuttuu.wav' };
+  writeFileSync(file, stringify(doc));
+  const missing = await run(file, etc);
+  t.equal(missing.status, 1);
+  t.match(missing.stderr, /config\.announcement\.file: "puuttuu\.wav" is read from beside the provisioning file \(.*\), but there is no such file/);
+  writeWav(join(boot, 'silent.wav'), 8000, '16', [new Float64Array(16000)]);
+  doc.config!['announcement'] = { mode: 'verify', file: 'silent.wav' };
+  writeFileSync(file, stringify(doc));
+  const silent = await run(file, etc);
+  t.equal(silent.status, 1);
+  t.match(silent.stderr, /config\.announcement\.file: .*silent\.wav/);
+  t.same(snapshot(etc), before, 'the folder is as it was');
 });
