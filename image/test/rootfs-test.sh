@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # By hand, not in CI (image/README.md, "Testing the stage without a Pi"): runs the image stage's
 # own scripts on a Debian bookworm root of THIS machine's architecture, made with mmdebstrap in a
 # folder, and checks what they left. The pi-gen build does the same on Raspberry Pi OS for
@@ -37,19 +38,12 @@ done
 started=$SECONDS
 work=$(mktemp -d /var/tmp/tallennin-rootfs-test.XXXXXX)
 root=${root:-$work/root}
-mounted=()
-
-say() { printf '\n== %s (%d s)\n' "$*" "$((SECONDS - started))"; }
+# The steps shared with vm-test.sh: make_root, the stage, check.
+# shellcheck source=lib.sh
+. "$repo/image/test/lib.sh"
 
 cleanup() {
-  local m
-  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-    m=${mounted[i]}
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-  done
-  # Never remove the root while anything is still mounted in it: rm would go through a /dev bind
-  # mount into this machine's /dev.
-  if findmnt -R -n -o TARGET "$root" 2>/dev/null | grep -q .; then
+  if ! unmount_all; then
     echo "rootfs-test: something is still mounted under $root: not removing it" >&2
     return
   fi
@@ -62,110 +56,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bind() {
-  mkdir -p "$root$1"
-  mount "${@:2}" "$root$1"
-  mounted+=("$root$1")
-}
-
 # --- a Debian bookworm root, as pi-gen's stage2 would leave it for our stage -------------------
 
-say "mmdebstrap: Debian bookworm ($(dpkg --print-architecture)) into $root"
-# Our stage's package list (00-packages), as pi-gen would install it, and the parts of Raspberry
-# Pi OS Lite the stage relies on: systemd, sshd, sudo.
-mapfile -t packages < <(sed -e 's/#.*//' "$repo/image/stage-tallennin/00-system/00-packages" | tr -s ' \t' '\n' | grep .)
-mmdebstrap --quiet --variant=apt \
-  --include="systemd,systemd-sysv,openssh-server,sudo,ca-certificates,$(
-    IFS=,
-    echo "${packages[*]}"
-  )" \
-  bookworm "$root" http://deb.debian.org/debian
-
-# What pi-gen's stages 1 and 2 do that our stage depends on: the technician's account with a
-# (throwaway) password and the SSH key, the boot files, fstab; and a unit our stage turns off.
-chroot "$root" useradd --create-home --shell /bin/bash technician
-echo "technician:$(head -c 16 /dev/urandom | base64)" | chroot "$root" chpasswd
-install -d -m 0700 "$root/home/technician/.ssh"
-ssh-keygen -q -t ed25519 -N '' -C rootfs-test -f "$work/technician-key"
-install -m 0600 "$work/technician-key.pub" "$root/home/technician/.ssh/authorized_keys"
-chroot "$root" chown -R technician:technician /home/technician/.ssh
-install -d "$root/boot/firmware"
-printf '# Raspberry Pi OS config.txt (stand-in)\narm_64bit=1\n' >"$root/boot/firmware/config.txt"
-echo 'console=serial0,115200 console=tty1 root=PARTUUID=abcdef01-02 rootfstype=ext4 fsck.repair=yes rootwait quiet init=/usr/lib/raspberrypi-sys-mods/firstboot resize' >"$root/boot/firmware/cmdline.txt"
-printf 'proc /proc proc defaults 0 0\nPARTUUID=abcdef01-01 /boot/firmware vfat defaults 0 2\nPARTUUID=abcdef01-02 / ext4 defaults,noatime 0 1\n' >"$root/etc/fstab"
-printf '[Unit]\nDescription=stand-in for Raspberry Pi OS swap file\n[Service]\nExecStart=/bin/true\n[Install]\nWantedBy=multi-user.target\n' >"$root/lib/systemd/system/dphys-swapfile.service"
-chroot "$root" systemctl enable dphys-swapfile.service
-
-bind /proc -t proc proc
-bind /sys --bind /sys
-bind /dev --bind /dev
-bind /dev/pts --bind /dev/pts
-cp /etc/resolv.conf "$root/etc/resolv.conf"
+make_root
+chroot_binds
 
 # --- the stage, step by step as pi-gen runs it -------------------------------------------------
 
-say "00-system: install-system.sh (host side), twice: it must not add things twice"
-TALLENNIN_TECH_USER=technician "$repo/image/rootfs/install-system.sh" "$root"
-TALLENNIN_TECH_USER=technician "$repo/image/rootfs/install-system.sh" "$root"
-say "00-system: configure-system.sh (in the chroot)"
-chroot "$root" bash /usr/lib/tallennin/build/configure-system.sh </dev/null
-
-say "01-node: install-node.sh"
-if [ -z "${NODE_TARBALL:-}" ]; then
-  # The installed Node, laid out as an official tarball: bin/node, bin/npm, lib/node_modules/npm,
-  # include/node (node-gyp's headers).
-  version=$(node -p 'process.versions.node')
-  [ "${version%%.*}" = 20 ] || { echo "rootfs-test: this machine has Node $version; give NODE_TARBALL (Node 20)" >&2; exit 1; }
-  arch=$(node -p 'process.arch')
-  npm_dir=$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
-  name=node-v$version-linux-$arch
-  mkdir -p "$work/node/$name/bin" "$work/node/$name/lib/node_modules" "$work/node/$name/include"
-  cp "$(readlink -f "$(command -v node)")" "$work/node/$name/bin/node"
-  cp -a "$npm_dir" "$work/node/$name/lib/node_modules/npm"
-  ln -s ../lib/node_modules/npm/bin/npm-cli.js "$work/node/$name/bin/npm"
-  ln -s ../lib/node_modules/npm/bin/npx-cli.js "$work/node/$name/bin/npx"
-  if [ -d /usr/include/node ]; then cp -a /usr/include/node "$work/node/$name/include/node"; fi
-  tar -C "$work/node" -cJf "$work/node/$name.tar.xz" "$name"
-  export NODE_TARBALL=$work/node/$name.tar.xz NODE_ARCH=$arch NODE_VERSION=$version
-  NODE_SHA256=$(sha256sum "$NODE_TARBALL" | cut -d' ' -f1)
-  export NODE_SHA256
-fi
-"$repo/image/rootfs/install-node.sh" "$root"
-
-say "02-app: pack-release.sh, install-app.sh (host side)"
-release_tarball=$("$repo/image/pack-release.sh" --out "$work/release")
-"$repo/image/rootfs/install-app.sh" "$root" "$release_tarball"
-say "02-app: build-app.sh (in the chroot: npm ci --omit=dev)"
-# Behind a TLS-inspecting proxy this machine's Node trusts an extra CA (NODE_EXTRA_CA_CERTS);
-# npm in the root needs the same to reach the registry.
-ca_env=()
-if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then
-  cp "$NODE_EXTRA_CA_CERTS" "$root/usr/lib/tallennin/build/extra-ca.pem"
-  ca_env=(NODE_EXTRA_CA_CERTS=/usr/lib/tallennin/build/extra-ca.pem)
-fi
-chroot "$root" env "${ca_env[@]}" bash /usr/lib/tallennin/build/build-app.sh </dev/null
-
-say "03-finish: the box release out of the root"
-release_dir=$(find "$root/usr/lib/tallennin/releases" -mindepth 1 -maxdepth 1 -type d)
-box_release=$("$repo/image/pack-release.sh" --from-dir "$release_dir" --out "$work/box-release")
-rm -rf "$root/usr/lib/tallennin/build"
+stage_system
+stage_node_and_app
 
 # --- checks ------------------------------------------------------------------------------------
 
 say "checks"
-passed=0 failed=0
-check() {
-  local what=$1
-  shift
-  if out=$("$@" 2>&1); then
-    passed=$((passed + 1))
-    printf 'PASS  %s\n' "$what"
-  else
-    failed=$((failed + 1))
-    printf 'FAIL  %s\n' "$what"
-    printf '      %s\n' "${out:-(no output)}"
-  fi
-}
 in_root() { chroot "$root" "$@"; }
 has_line() { grep -qxF -- "$2" "$root$1"; }
 

@@ -235,8 +235,86 @@ t.test('provision: without a provisioning file nothing is run', async (t) => {
   t.notOk(existsSync(p.args), 'the command did not run');
 });
 
+// --- the read-only root ------------------------------------------------------------------------
+
+/** A boot folder with cmdline.txt, and a raspi-config doing to it what Raspberry Pi OS bookworm's
+ *  `nonint do_overlayfs 0|1` does: "overlayroot=tmpfs " in front, or taken out. Calls are logged. */
+function readonlyBox(t: Test, cmdline: string): { env: Record<string, string>; cmdline: string; calls: string } {
+  // a fresh folder each time (t.testdir empties it)
+  const dir = t.testdir({ boot: {} });
+  const file = join(dir, 'boot', 'cmdline.txt');
+  writeFileSync(file, `${cmdline}\n`);
+  const calls = join(dir, 'calls');
+  const raspi = join(dir, 'raspi-config');
+  writeFileSync(
+    raspi,
+    `#!/bin/sh\necho "$*" >>'${calls}'\nc='${file}'\ncase $3 in\n0) grep -q overlayroot= "$c" || sed -i "$c" -e 's/^/overlayroot=tmpfs /' ;;\n1) sed -i "$c" -e 's/overlayroot=[^ ]* //' ;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  return { env: { TALLENNIN_BOOT_DIR: join(dir, 'boot'), RASPI_CONFIG: raspi }, cmdline: file, calls };
+}
+
+t.test('readonly: raspi-config\'s overlay is limited to / (recurse=0), or the data partition would be in RAM', async (t) => {
+  const rootLine = 'console=serial0,115200 console=tty1 root=PARTUUID=abcdef01-02 rootfstype=ext4 fsck.repair=yes rootwait quiet';
+  const b = readonlyBox(t, rootLine);
+  const r = firstboot(['readonly'], b.env);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(readFileSync(b.calls, 'utf8'), 'nonint do_overlayfs 0\n', 'raspi-config turned the overlay on');
+  t.equal(readFileSync(b.cmdline, 'utf8'), `overlayroot=tmpfs:recurse=0 ${rootLine}\n`, 'one line, the rest as it was');
+  t.match(r.stderr, /overlayroot=tmpfs:recurse=0: the data partition and its bind mounts stay out of the overlay/);
+
+  // again (a technician turning it on after maintenance): nothing changes
+  t.equal(firstboot(['readonly'], b.env).status, 0);
+  t.equal(readFileSync(b.cmdline, 'utf8'), `overlayroot=tmpfs:recurse=0 ${rootLine}\n`);
+});
+
+t.test('readonly: other overlayroot options are kept, recurse=1 becomes recurse=0', async (t) => {
+  for (const [before, after] of [
+    ['overlayroot=tmpfs:swap=1 root=x', 'overlayroot=tmpfs:swap=1,recurse=0 root=x'],
+    ['overlayroot=tmpfs:recurse=1,swap=1 root=x', 'overlayroot=tmpfs:swap=1,recurse=0 root=x'],
+    ['root=x overlayroot=tmpfs:recurse=0', 'root=x overlayroot=tmpfs:recurse=0'],
+  ] as const) {
+    const b = readonlyBox(t, before);
+    t.equal(firstboot(['readonly'], b.env).status, 0, before);
+    t.equal(readFileSync(b.cmdline, 'utf8'), `${after}\n`, before);
+  }
+});
+
+t.test('readonly: an overlayroot it does not know is turned off again, and the step fails', async (t) => {
+  const b = readonlyBox(t, 'overlayroot=device:dev=/dev/sda1 root=x');
+  const r = firstboot(['readonly'], b.env);
+  t.equal(r.status, 1);
+  t.equal(readFileSync(b.calls, 'utf8'), 'nonint do_overlayfs 0\nnonint do_overlayfs 1\n', 'raspi-config was asked to turn it off');
+  t.match(r.stderr, /could not limit raspi-config's overlay file system to \//);
+});
+
+t.test('writable: the overlay off again, although raspi-config\'s own removal no longer matches', async (t) => {
+  // raspi-config's disable_overlayfs removes exactly "overlayroot=tmpfs ": as the real one, this
+  // one would leave "overlayroot=tmpfs:recurse=0" alone.
+  const b = readonlyBox(t, 'root=x rootwait');
+  writeFileSync(b.env['RASPI_CONFIG']!, `#!/bin/sh\necho "$*" >>'${b.calls}'\nc='${b.cmdline}'\ncase $3 in\n0) grep -q overlayroot= "$c" || sed -i "$c" -e 's/^/overlayroot=tmpfs /' ;;\n1) sed -i "$c" -e 's/\\(.*\\)overlayroot=tmpfs \\(.*\\)/\\1\\2/' ;;\nesac\n`, { mode: 0o755 });
+  t.equal(firstboot(['readonly'], b.env).status, 0);
+  t.equal(readFileSync(b.cmdline, 'utf8'), 'overlayroot=tmpfs:recurse=0 root=x rootwait\n');
+  const r = firstboot(['writable'], b.env);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(readFileSync(b.cmdline, 'utf8'), 'root=x rootwait\n', 'no overlayroot= left');
+  t.match(r.stderr, /writable from the next boot/);
+  t.equal(readFileSync(b.calls, 'utf8'), 'nonint do_overlayfs 0\nnonint do_overlayfs 1\n');
+  // and on again
+  t.equal(firstboot(['readonly'], b.env).status, 0);
+  t.equal(readFileSync(b.cmdline, 'utf8'), 'overlayroot=tmpfs:recurse=0 root=x rootwait\n');
+});
+
+t.test('readonly: without raspi-config the root stays writable', async (t) => {
+  const b = readonlyBox(t, 'root=x');
+  const r = firstboot(['readonly'], { ...b.env, RASPI_CONFIG: join(resolve(t.testdirName), 'no-such-raspi-config') });
+  t.equal(r.status, 0);
+  t.match(r.stderr, /no raspi-config: the root file system stays writable/);
+  t.equal(readFileSync(b.cmdline, 'utf8'), 'root=x\n');
+});
+
 t.test('an unknown step is refused', async (t) => {
   const r = firstboot(['resize'], {});
   t.equal(r.status, 1);
-  t.match(r.stderr, /unknown step 'resize' \(all, partition, layout, provision, finish\)/);
+  t.match(r.stderr, /unknown step 'resize' \(all, partition, layout, provision, finish, readonly, writable\)/);
 });
