@@ -128,9 +128,17 @@ t.test('the link: READY then pings, STOPPING; outside systemd nothing at all', a
   await link.close();
   t.same(sent, ['READY=1\nSTATUS=starting up', 'WATCHDOG=1\nSTATUS=fine', 'STOPPING=1\nSTATUS=stopping']);
 
-  const quiet = serviceManagerLink({ log: memoryLog().log, check: async () => ({ ok: true, status: 'x' }), env: {} });
+  // No NOTIFY_SOCKET (run by hand): even with WATCHDOG_USEC set, no watchdog runs, nothing is
+  // checked, and the environment is left as it was.
+  let checks = 0;
+  const quietTicker = manualTicker();
+  const quietEnv: NodeJS.ProcessEnv = { WATCHDOG_USEC: '4000000' };
+  const quiet = serviceManagerLink({ log: memoryLog().log, check: async () => ({ ok: true, status: String(++checks) }), env: quietEnv, ticker: quietTicker });
   quiet.ready('x');
+  quietTicker.fire();
   quiet.stopping('x');
   await quiet.close();
-  t.pass('no NOTIFY_SOCKET: no transport, no error');
+  t.equal(quietTicker.intervalMs, undefined, 'no NOTIFY_SOCKET: no watchdog started');
+  t.equal(checks, 0, 'and nothing checked');
+  t.same(quietEnv, { WATCHDOG_USEC: '4000000' }, 'the environment untouched');
 });
