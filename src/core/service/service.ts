@@ -3,7 +3,7 @@
 // a technician running the command by hand, the tests) every call is a no-op.
 import type { Logger } from 'pino';
 import { socatTransport, type NotifyTransport } from './notify-socket.js';
-import { ServiceWatchdog, type Health, type Ticker } from './watchdog.js';
+import { ServiceWatchdog, statusLine, type Health, type Ticker } from './watchdog.js';
 import { watchdogIntervalMs } from './watchdog-env.js';
 
 export type { Health } from './watchdog.js';
@@ -38,10 +38,9 @@ export function serviceManagerLink(o: ServiceLinkOptions): ServiceManagerLink {
   delete env['WATCHDOG_USEC'];
   delete env['WATCHDOG_PID'];
   const watchdog = intervalMs === undefined ? undefined : new ServiceWatchdog({ intervalMs, check: o.check, send: (m) => transport.send(m), log: o.log, ...(o.ticker ? { ticker: o.ticker } : {}) });
-  const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
   return {
     ready(status) {
-      transport.send(`READY=1\nSTATUS=${oneLine(status)}`);
+      transport.send(`READY=1\nSTATUS=${statusLine(status)}`);
       // The first check at half the watchdog time, as every later one: a check at once would
       // find no audio since the check's baseline a moment ago.
       watchdog?.start();
@@ -49,7 +48,7 @@ export function serviceManagerLink(o: ServiceLinkOptions): ServiceManagerLink {
     },
     stopping(status) {
       watchdog?.stop();
-      transport.send(`STOPPING=1\nSTATUS=${oneLine(status)}`);
+      transport.send(`STOPPING=1\nSTATUS=${statusLine(status)}`);
     },
     async close() {
       watchdog?.stop();

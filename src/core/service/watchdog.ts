@@ -9,6 +9,11 @@ export interface Health {
   status: string;
 }
 
+/** STATUS= is one line of a datagram: a newline would start a new assignment. */
+export function statusLine(status: string): string {
+  return status.replace(/\s+/g, ' ').trim();
+}
+
 export interface Ticker {
   every(ms: number, fn: () => void): { cancel(): void };
 }
@@ -75,8 +80,7 @@ export class ServiceWatchdog {
       if (health.ok) this.opts.log.info({ status: health.status }, 'healthy again: feeding the watchdog');
       else this.opts.log.error({ status: health.status }, 'unhealthy: the watchdog is no longer fed, systemd will restart the service');
     }
-    // STATUS= is one line of the datagram: a newline would start a new assignment.
-    const line = health.status.replace(/\s+/g, ' ').trim();
+    const line = statusLine(health.status);
     const status = line !== this.lastStatus ? `STATUS=${line}` : undefined;
     this.lastStatus = line;
     const message = [health.ok ? 'WATCHDOG=1' : undefined, status].filter(Boolean).join('\n');
